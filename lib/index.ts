@@ -1,0 +1,23 @@
+// The public library: what notebooks import with `from "../lib"` and researchers copy into analyses.
+export { Rng, createRng, streamFor, canonicalJson } from './random';
+export { WORKFLOWS, WORKFLOW_LABELS, runLoop, expectedRealShare, type Workflow, type Model, type Trajectory, type Metrics } from './workflows';
+export { ConfigError, runOne, expandGrid, quickMode, type TaskSetting, type RunConfig, type Grid } from './setting';
+export { getSetting, SETTING_NAMES } from './settings';
+export { sweep, sweepColumns, toTable, type SweepOptions, type Columns } from './sweep';
+export { toCsv } from './csv';
+export { createProgress } from './progress';
+export { inKernel, publish } from './notebook';
+export { pointStats, mergeStats, pivotedCholesky, sampleWithFactor, type PointStats, type PsdFactor } from './linalg';
+export {
+  gaussianSetting,
+  gaussianModel,
+  fitGaussian,
+  gaussianMetrics,
+  replaceTraceRatio,
+  replaceSquaredError,
+  replaceDetRatio,
+  accumulateExpectations,
+  accumulateSquaredErrorBound,
+  type PointBatch,
+  type GaussianFit,
+} from './gaussian';

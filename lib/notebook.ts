@@ -1,0 +1,39 @@
+// Talking to the Jupyter front end when the code runs inside the tslab kernel. tslab keeps a hook that
+// publishes display data for the cell being executed; it is null outside a kernel (CLI, tests).
+
+type DisplayWriter = (content: { data: Record<string, unknown>; metadata: Record<string, unknown>; transient: Record<string, unknown> }, update: boolean) => void;
+
+function writer(): DisplayWriter | undefined {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const jupyter = require('tslab/dist/jupyter');
+    return jupyter.lastWriteDisplayData ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** True while a notebook cell is executing in the tslab kernel. */
+export function inKernel(): boolean {
+  return writer() !== undefined;
+}
+
+let displayCounter = 0;
+
+/**
+ * Publish one output with several representations (a MIME bundle); the front end shows the richest it
+ * supports. With `displayId`, later calls with `update: true` replace the same output in place.
+ */
+export function publish(data: Record<string, unknown>, options: { displayId?: string; update?: boolean } = {}): boolean {
+  const write = writer();
+  if (!write) return false;
+  const transient = options.displayId ? { display_id: options.displayId } : {};
+  write({ data, metadata: {}, transient }, options.update === true);
+  return true;
+}
+
+/** A fresh display id for an output that will be updated (a progress bar). */
+export function newDisplayId(): string {
+  displayCounter += 1;
+  return `collapse-${process.pid}-${Date.now().toString(36)}-${displayCounter}`;
+}
