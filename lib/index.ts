@@ -21,3 +21,10 @@ export {
   type PointBatch,
   type GaussianFit,
 } from './gaussian';
+export { provenanceModel, type Labels, type Composition, type ProvenanceFit } from './provenance';
+export { aggregate, meanCi, tQuantile, tCdf, normalQuantile, CONFIDENCE, type MeanCi } from './stats';
+export {
+  relplot, heatmap, scatterGrid, histplot, show, saveFigure, renderImage, closeRenderer, standaloneHtml, sequentialColor, formatValue,
+  type Figure, type Overlay, type RelplotOptions, type HeatmapOptions, type ScatterGridOptions, type ScatterPanel, type HistplotOptions, type ShowOptions,
+} from './plot';
+export { showFigure } from './figures';

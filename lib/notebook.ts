@@ -3,14 +3,17 @@
 
 type DisplayWriter = (content: { data: Record<string, unknown>; metadata: Record<string, unknown>; transient: Record<string, unknown> }, update: boolean) => void;
 
+/**
+ * tslab's display hook, non-null while a cell executes. Looked up among already-loaded modules only, so
+ * that outside a kernel (CLI, tests, workers) tslab and its ZeroMQ binding are never loaded just to ask.
+ */
 function writer(): DisplayWriter | undefined {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const jupyter = require('tslab/dist/jupyter');
-    return jupyter.lastWriteDisplayData ?? undefined;
-  } catch {
-    return undefined;
+  for (const [id, mod] of Object.entries(require.cache)) {
+    if (!/[\\/]tslab[\\/]dist[\\/]jupyter\.js$/.test(id)) continue;
+    const hook = (mod?.exports as { lastWriteDisplayData?: unknown } | undefined)?.lastWriteDisplayData;
+    if (typeof hook === 'function') return hook as DisplayWriter;
   }
+  return undefined;
 }
 
 /** True while a notebook cell is executing in the tslab kernel. */

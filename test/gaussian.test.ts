@@ -97,3 +97,16 @@ test('validation names the bad value', () => {
   assert.throws(() => gaussianSetting.validate({ iterations: 2.5 }), /iterations must be an integer, got '2.5'/);
   assert.throws(() => gaussianSetting.validate({ workflow: 'keep' }), /unknown workflow 'keep'/);
 });
+
+test('share of real data in the training set: Replace 1 then 0, Accumulate 1/t, Subsample 1/t in expectation', async () => {
+  const { provenanceModel } = await import('../lib/provenance');
+  const { runLoop } = await import('../lib/workflows');
+  const { createRng } = await import('../lib/random');
+  const n = 50, T = 8;
+  const rep = runLoop(provenanceModel(n, T), { workflow: 'replace', iterations: T, rng: createRng(1) });
+  assert.deepEqual(Array.from(rep.metrics.real_share), [1, 0, 0, 0, 0, 0, 0, 0]);
+  const acc = runLoop(provenanceModel(n, T), { workflow: 'accumulate', iterations: T, rng: createRng(1) });
+  acc.metrics.real_share.forEach((v, i) => assert.ok(Math.abs(v - 1 / (i + 1)) < 1e-15));
+  const subs = Array.from({ length: 400 }, (_, s) => runLoop(provenanceModel(n, T), { workflow: 'accumulate-subsample', iterations: T, rng: createRng(s) }));
+  for (const t of [2, 4, 8]) assertWithinSe(Float64Array.from(subs, (r) => r.metrics.real_share[t - 1]), 1 / t, `subsample real share, t=${t}`);
+});

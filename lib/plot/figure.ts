@@ -1,0 +1,51 @@
+/**
+ * A figure is a plain plotly.js figure: `{ data, layout }` (plus an optional `config`). Nothing here depends on
+ * plotly at build time, so a figure can be inspected, edited by hand (`fig.layout.title = ...`), serialised to
+ * JSON, or handed to any plotly renderer (JupyterLab, VS Code, a browser).
+ */
+export type Trace = Record<string, unknown>;
+export type Layout = Record<string, unknown>;
+
+export interface Figure {
+  data: Trace[];
+  layout: Layout;
+  config?: Record<string, unknown>;
+}
+
+/** Default interaction config: no plotly logo, PNG button at 2x. */
+export const FIGURE_CONFIG: Record<string, unknown> = {
+  displaylogo: false,
+  responsive: false,
+  toImageButtonOptions: { format: 'png', scale: 2 },
+};
+
+/**
+ * A JSON-safe deep copy: typed arrays become plain arrays and non-finite numbers become null (JSON has no NaN or
+ * Infinity; plotly draws null as a gap). Every figure is passed through this before it leaves the process.
+ */
+export function toPlainJson(value: unknown): unknown {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  if (value === null || typeof value !== 'object') return value;
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
+    return Array.from(value as unknown as ArrayLike<number>, (v) => (Number.isFinite(v) ? v : null));
+  }
+  if (Array.isArray(value)) return value.map(toPlainJson);
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = toPlainJson(v);
+  return out;
+}
+
+/** The figure as a JSON string safe to embed inside an HTML <script> element. */
+export function figureJsonForHtml(fig: Figure): string {
+  return JSON.stringify(toPlainJson({ data: fig.data, layout: fig.layout, config: fig.config ?? FIGURE_CONFIG }))
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
+}
+
+/** Pixel size of a figure (layout.width/height, or plotly's defaults). */
+export function figureSize(fig: Figure): { width: number; height: number } {
+  const width = typeof fig.layout.width === 'number' ? fig.layout.width : 700;
+  const height = typeof fig.layout.height === 'number' ? fig.layout.height : 450;
+  return { width, height };
+}

@@ -1,0 +1,388 @@
+/**
+ * relplot: lines of the mean over seeds with a 95 % band, faceted into a grid — seaborn's `relplot(kind="line")`
+ * in a dozen options. Every column not named (x, hue, col, row) is averaged over, typically `seed`.
+ *
+ *   relplot(rows, { x: 'iteration', y: 'trace_ratio', hue: 'samples', hueLog: true, col: 'workflow', logY: true })
+ */
+import type { ColumnTable } from 'arquero';
+import { ConfigError } from '../setting';
+import { hueColors } from './color';
+import {
+  aggregateForPlot, columnLabel, columnValues, Extent, facetTitle, LabelOptions, levelIndex, orderLevels, requireColumns, valueLabel,
+} from './data';
+import { axisLayout, makeGrid, Panel, panelNote, titleAbove, titleRight } from './facets';
+import { Figure, FIGURE_CONFIG, Trace } from './figure';
+import { BAND_OPACITY, baseLayout, legendWidth, titleObject, withAlpha } from './theme';
+
+/**
+ * A curve drawn on top of the data, e.g. a closed-form expectation. It goes into every panel whose col/row values
+ * match (an omitted key matches all); an overlay whose col, row or hue value is not shown in the plot (filtered
+ * out, or absent from the data) is not drawn.
+ */
+export interface Overlay {
+  x: ArrayLike<number>;
+  y: ArrayLike<number>;
+  /** Legend entry; overlays sharing a name share one entry (e.g. "theory"). */
+  name: string;
+  /** Facet values the curve belongs to; an omitted key means every panel. */
+  col?: unknown;
+  row?: unknown;
+  /** Hue level whose colour the curve takes (black when omitted). */
+  hue?: unknown;
+  /** Plotly dash style: 'dash' (default), 'dot', 'dashdot', 'solid', … */
+  dash?: string;
+  /** Explicit colour, overriding the hue colour. */
+  color?: string;
+}
+
+export interface RelplotOptions extends LabelOptions {
+  x: string;
+  y: string;
+  hue?: string;
+  col?: string;
+  row?: string;
+  logX?: boolean;
+  logY?: boolean;
+  /** Colour numeric hue levels by log(value) (n = 10, 32, 100, … evenly spaced). */
+  hueLog?: boolean;
+  /** Which hue / column / row values to show, in this order (default: all; numbers ascending). */
+  hueOrder?: unknown[];
+  colOrder?: unknown[];
+  rowOrder?: unknown[];
+  title?: string;
+  /** Shade the 95 % confidence interval of the mean (default true). */
+  band?: boolean;
+  /** Markers on the mean lines; default: only when a line has ≤ 20 points. */
+  markers?: boolean;
+  overlays?: Overlay[];
+  /** Total figure size in pixels (default: 270 × 240 per panel plus margins). */
+  width?: number;
+  height?: number;
+  /** Share the x / y axis across panels (default true), as seaborn does. */
+  sharex?: boolean;
+  sharey?: boolean;
+}
+
+interface Series {
+  x: unknown[];
+  mean: number[];
+  lo: number[];
+  hi: number[];
+  n: number[];
+}
+
+const CONTEXT = 'relplot';
+/** Legend entry for means that are ±∞, drawn as triangles on the panel's top (bottom) edge. */
+const INFINITE_LABEL = 'mean = ±∞';
+
+export function relplot(table: ColumnTable, opts: RelplotOptions): Figure {
+  validateOptions(table, opts);
+  const band = opts.band ?? true;
+  const sharex = opts.sharex ?? true;
+  const sharey = opts.sharey ?? true;
+  const logX = opts.logX ?? false;
+  const logY = opts.logY ?? false;
+
+  const by = [...new Set([opts.col, opts.row, opts.hue, opts.x].filter((c): c is string => c !== undefined))];
+  const { agg, key } = aggregateForPlot(table, by, opts.y);
+
+  const levelsOf = (name: string | undefined, order: unknown[] | undefined, what: string) =>
+    name === undefined ? [undefined] : orderLevels(columnValues(agg, key(name)), order, `${CONTEXT}: ${what}`);
+  const colLevels = levelsOf(opts.col, opts.colOrder, 'colOrder');
+  const rowLevels = levelsOf(opts.row, opts.rowOrder, 'rowOrder');
+  const hueLevels = levelsOf(opts.hue, opts.hueOrder, 'hueOrder');
+  const colors = opts.hue === undefined ? ['#1f1f1f'] : hueColors(hueLevels, opts.hueLog ?? false, CONTEXT);
+  const nCols = colLevels.length;
+  const nRows = rowLevels.length;
+  const nHues = hueLevels.length;
+
+  // Distribute the aggregated rows into series[panel][hue]; aggregate sorts x ascending within each group.
+  const series: Series[][] = Array.from({ length: nRows * nCols }, () =>
+    Array.from({ length: nHues }, () => ({ x: [], mean: [], lo: [], hi: [], n: [] })),
+  );
+  const indexer = (name: string | undefined, levels: unknown[]) => {
+    if (name === undefined) return () => 0;
+    const map = new Map(levels.map((v, i) => [v, i]));
+    const values = columnValues(agg, key(name));
+    return (r: number) => map.get(values[r]) ?? -1;
+  };
+  const colOf = indexer(opts.col, colLevels);
+  const rowOf = indexer(opts.row, rowLevels);
+  const hueOf = indexer(opts.hue, hueLevels);
+  const xs = columnValues(agg, key(opts.x));
+  const means = agg.column('mean') as unknown as Float64Array;
+  const lows = agg.column('ci_low') as unknown as Float64Array;
+  const highs = agg.column('ci_high') as unknown as Float64Array;
+  const counts = agg.column('n') as unknown as Float64Array;
+  for (let r = 0; r < agg.numRows(); r++) {
+    const c = colOf(r);
+    const w = rowOf(r);
+    const h = hueOf(r);
+    if (c < 0 || w < 0 || h < 0) continue; // a level not selected by hueOrder / colOrder / rowOrder
+    const s = series[w * nCols + c][h];
+    s.x.push(xs[r]);
+    s.mean.push(means[r]);
+    s.lo.push(lows[r]);
+    s.hi.push(highs[r]);
+    s.n.push(counts[r]);
+  }
+
+  // Overlays: validate and assign to panels before computing ranges, so theory curves are never clipped.
+  const overlays = (opts.overlays ?? []).map((o, i) => resolveOverlay(o, i, opts, colLevels, rowLevels, hueLevels, colors));
+
+  // y ranges are computed here rather than left to plotly: bands on a log axis may reach ≤ 0, and points with an
+  // infinite mean are pinned to the panel's edge. The means and overlays set the range; a band may widen it by at
+  // most one decade (log) or one span (linear) on each side, so one seed's outlier cannot squash every line, and a
+  // band reaching further runs off the panel's edge.
+  const core = series.map(() => new Extent(logY));
+  const bands = series.map(() => new Extent(logY));
+  series.forEach((panel, p) => {
+    for (const s of panel) {
+      core[p].addAll(s.mean);
+      if (band) {
+        bands[p].addAll(s.lo);
+        bands[p].addAll(s.hi);
+      }
+    }
+  });
+  overlays.forEach((o) => o.panels.forEach((p) => core[p].addAll(o.y)));
+  if (sharey) {
+    const allCore = new Extent(logY);
+    const allBands = new Extent(logY);
+    core.forEach((e) => allCore.merge(e));
+    bands.forEach((e) => allBands.merge(e));
+    core.fill(allCore);
+    bands.fill(allBands);
+  }
+  const isInfinite = (m: number) => m === Infinity || m === -Infinity;
+  const anyInfinite = series.some((panel) => panel.some((s) => s.mean.some(isInfinite)));
+  // A panel whose every mean is infinite still needs a range to pin its markers to.
+  const yRanges = core.map((e, p) => e.axisRange(logY, 0.04, bands[p]) ?? (anyInfinite ? ([0, 1] as [number, number]) : undefined));
+
+  const hasFacetTitlesAbove = opts.col !== undefined;
+  const hasRowTitles = opts.row !== undefined;
+  const showLegend = opts.hue !== undefined || overlays.length > 0;
+  const legendLabels = [
+    ...(opts.hue === undefined ? ['mean (95 % CI)'] : [columnLabel(opts.hue, opts), ...hueLevels.map((v) => valueLabel(opts.hue as string, v, opts))]),
+    ...overlays.map((o) => o.name),
+    ...(anyInfinite ? [INFINITE_LABEL] : []),
+  ];
+  const grid = makeGrid({
+    rows: nRows,
+    cols: nCols,
+    width: opts.width,
+    height: opts.height,
+    margin: {
+      l: 78,
+      r: (showLegend || anyInfinite ? legendWidth(legendLabels) : 16) + (hasRowTitles ? 28 : 0),
+      t: 14 + (opts.title ? 30 : 0) + (hasFacetTitlesAbove ? 26 : 0),
+      b: 56,
+    },
+    hgap: sharey ? 26 : 62,
+    vgap: sharex ? 22 : 48,
+  });
+
+  const data: Trace[] = [];
+  const xLabel = columnLabel(opts.x, opts);
+  const yLabel = columnLabel(opts.y, opts);
+  const hueLabel = opts.hue === undefined ? '' : columnLabel(opts.hue, opts);
+  const legendShown = new Set<string>();
+
+  grid.panels.forEach((panel, p) => {
+    const range = yRanges[p];
+    const floor = range === undefined ? undefined : logY ? 10 ** range[0] : range[0];
+    const ceiling = range === undefined ? undefined : logY ? 10 ** range[1] : range[1];
+    const facetDesc = describeFacet(opts, colLevels[panel.col], rowLevels[panel.row]);
+    series[p].forEach((s, h) => {
+      if (s.x.length === 0) return;
+      const color = colors[h];
+      const group = opts.hue === undefined ? 'mean' : `hue:${String(hueLevels[h])}`;
+      const name = opts.hue === undefined ? 'mean (95 % CI)' : valueLabel(opts.hue, hueLevels[h], opts);
+      if (band && s.lo.some((v, i) => Number.isFinite(v) && Number.isFinite(s.hi[i]))) {
+        // On a log axis an interval reaching ≤ 0 is drawn down to the panel's floor instead of vanishing.
+        const lo = logY && floor !== undefined ? s.lo.map((v) => (v <= 0 ? floor : v)) : s.lo;
+        data.push(bandTrace(panel, s.x, lo, group, color, false));
+        data.push(bandTrace(panel, s.x, s.hi, group, color, true));
+      }
+      const firstOfGroup = !legendShown.has(group);
+      legendShown.add(group);
+      const markers = opts.markers ?? s.x.length <= 20;
+      data.push({
+        type: 'scatter',
+        mode: markers ? 'lines+markers' : 'lines',
+        x: s.x,
+        y: s.mean,
+        xaxis: panel.xref,
+        yaxis: panel.yref,
+        name,
+        legendgroup: group,
+        showlegend: showLegend && firstOfGroup,
+        line: { color, width: 2 },
+        marker: { color, size: 5 },
+        customdata: s.x.map((_, i) => [s.lo[i], s.hi[i], s.n[i]]),
+        hovertemplate:
+          (opts.hue === undefined ? '' : `${hueLabel} = ${name}<br>`) +
+          `${xLabel} = %{x}<br>${yLabel}: %{y:.4g}<br>95 % CI [%{customdata[0]:.4g}, %{customdata[1]:.4g}]` +
+          `<br>seeds: %{customdata[2]}<extra>${facetDesc}</extra>`,
+      });
+      // Infinite means are real results (e.g. a test NLL of +∞): mark them at the panel edge, never drop them.
+      const infinite = s.mean.map((m, i) => (isInfinite(m) ? i : -1)).filter((i) => i >= 0);
+      if (infinite.length > 0 && floor !== undefined && ceiling !== undefined) {
+        data.push({
+          type: 'scatter',
+          mode: 'markers',
+          x: infinite.map((i) => s.x[i]),
+          y: infinite.map((i) => (s.mean[i] > 0 ? ceiling : floor)),
+          text: infinite.map((i) => (s.mean[i] > 0 ? '+∞' : '−∞')),
+          xaxis: panel.xref,
+          yaxis: panel.yref,
+          legendgroup: group,
+          showlegend: false,
+          cliponaxis: false,
+          marker: { color, size: 9, symbol: infinite.map((i) => (s.mean[i] > 0 ? 'triangle-up' : 'triangle-down')) },
+          hovertemplate: `${opts.hue === undefined ? '' : `${hueLabel} = ${name}<br>`}${xLabel} = %{x}<br>mean = %{text}<extra>${facetDesc}</extra>`,
+        });
+      }
+    });
+  });
+
+  const overlayNames = new Set<string>();
+  for (const o of overlays) {
+    for (const p of o.panels) {
+      const panel = grid.panels[p];
+      data.push({
+        type: 'scatter',
+        mode: 'lines',
+        x: o.x,
+        y: o.y,
+        xaxis: panel.xref,
+        yaxis: panel.yref,
+        name: o.name,
+        legendgroup: `overlay:${o.name}`,
+        showlegend: false,
+        line: { color: o.color, width: 1.6, dash: o.dash },
+        hovertemplate: `${o.name}<br>${xLabel} = %{x}<br>${yLabel}: %{y:.4g}<extra></extra>`,
+      });
+    }
+    if (!overlayNames.has(o.name)) {
+      overlayNames.add(o.name);
+      data.push(legendOnlyTrace(o.name, `overlay:${o.name}`, { line: { color: '#1f1f1f', width: 1.6, dash: o.dash }, mode: 'lines' }));
+    }
+  }
+  if (anyInfinite) {
+    data.push(legendOnlyTrace(INFINITE_LABEL, 'infinite', {
+      mode: 'markers',
+      marker: { color: '#555555', size: 9, symbol: 'triangle-up' },
+    }));
+  }
+
+  const layout: Record<string, unknown> = {
+    ...baseLayout(),
+    width: grid.width,
+    height: grid.height,
+    margin: grid.margin,
+    showlegend: showLegend || anyInfinite,
+    legend: {
+      x: 1 + (hasRowTitles ? 32 : 12) * grid.pxX,
+      xanchor: 'left',
+      y: 1,
+      yanchor: 'top',
+      tracegroupgap: 0,
+      title: { text: hueLabel },
+      font: { size: 12 },
+      itemwidth: 30,
+    },
+  };
+  if (opts.title) layout.title = titleObject(opts.title);
+  const annotations: Record<string, unknown>[] = [];
+  for (const panel of grid.panels) {
+    layout[panel.xKey] = axisLayout(panel, 'x', {
+      log: logX,
+      title: panel.row === nRows - 1 ? xLabel : '',
+      showTickLabels: !sharex || panel.row === nRows - 1,
+      matches: sharex && panel.xref !== 'x' ? 'x' : undefined,
+    });
+    layout[panel.yKey] = axisLayout(panel, 'y', {
+      log: logY,
+      title: panel.col === 0 ? yLabel : '',
+      showTickLabels: !sharey || panel.col === 0,
+      matches: sharey && panel.yref !== 'y' ? 'y' : undefined,
+      range: yRanges[panel.row * nCols + panel.col],
+    });
+    if (opts.col !== undefined && panel.row === 0) annotations.push(titleAbove(panel, facetTitle(opts.col, colLevels[panel.col], opts)));
+    if (opts.row !== undefined && panel.col === nCols - 1) annotations.push(titleRight(panel, facetTitle(opts.row, rowLevels[panel.row], opts)));
+    // A log x axis cannot place x ≤ 0 (e.g. num_synthetic = 0): say so instead of letting plotly drop them quietly.
+    const hidden = logX ? series[panel.row * nCols + panel.col].reduce((k, s) => k + s.x.filter((v) => !((v as number) > 0)).length, 0) : 0;
+    if (hidden > 0) annotations.push(panelNote(panel, `not shown: ${hidden} point${hidden > 1 ? 's' : ''} at ${xLabel} ≤ 0 (log axis)`));
+  }
+  layout.annotations = annotations;
+  return { data, layout, config: { ...FIGURE_CONFIG } };
+}
+
+function validateOptions(table: ColumnTable, opts: RelplotOptions): void {
+  if (typeof opts.x !== 'string' || typeof opts.y !== 'string') throw new ConfigError(`${CONTEXT}: options x and y must name columns`);
+  requireColumns(table, CONTEXT, [opts.x, opts.y, opts.hue, opts.col, opts.row]);
+  for (const key of ['hue', 'col', 'row', 'x'] as const) {
+    if (opts[key] === opts.y) throw new ConfigError(`${CONTEXT}: y column '${opts.y}' is also used as ${key}`);
+  }
+  if (opts.hueLog && opts.hue === undefined) throw new ConfigError(`${CONTEXT}: hueLog needs a hue column`);
+  if (table.numRows() === 0) throw new ConfigError(`${CONTEXT}: the table has no rows to plot`);
+}
+
+interface ResolvedOverlay {
+  x: number[];
+  y: number[];
+  name: string;
+  dash: string;
+  color: string;
+  panels: number[];
+}
+
+function resolveOverlay(
+  o: Overlay, i: number, opts: RelplotOptions, colLevels: unknown[], rowLevels: unknown[], hueLevels: unknown[], colors: string[],
+): ResolvedOverlay {
+  const where = `${CONTEXT}: overlays[${i}]`;
+  if (typeof o.name !== 'string' || o.name === '') throw new ConfigError(`${where}: name must be a non-empty string`);
+  if (o.x.length !== o.y.length) throw new ConfigError(`${where}: x has ${o.x.length} values but y has ${o.y.length}`);
+  for (const key of ['col', 'row', 'hue'] as const) {
+    if (o[key] !== undefined && opts[key] === undefined) throw new ConfigError(`${where}: ${key} = ${String(o[key])} but the plot has no ${key}`);
+  }
+  const h = o.hue === undefined ? -1 : levelIndex(hueLevels, o.hue);
+  const color = o.color ?? (h >= 0 ? colors[h] : '#1f1f1f');
+  const cols = o.col === undefined ? colLevels.map((_, c) => c) : [levelIndex(colLevels, o.col)].filter((c) => c >= 0);
+  const rows = o.row === undefined ? rowLevels.map((_, r) => r) : [levelIndex(rowLevels, o.row)].filter((r) => r >= 0);
+  const hueShown = o.hue === undefined || h >= 0;
+  const panels = hueShown ? rows.flatMap((r) => cols.map((c) => r * colLevels.length + c)) : [];
+  return { x: Array.from(o.x), y: Array.from(o.y), name: o.name, dash: o.dash ?? 'dash', color, panels };
+}
+
+function bandTrace(panel: Panel, x: unknown[], y: number[], group: string, color: string, upper: boolean): Trace {
+  return {
+    type: 'scatter',
+    mode: 'lines',
+    x,
+    y,
+    xaxis: panel.xref,
+    yaxis: panel.yref,
+    legendgroup: group,
+    showlegend: false,
+    hoverinfo: 'skip',
+    line: { width: 0, color },
+    // 'tonexty' fills down to the previous trace: the lower edge pushed just before this one.
+    fill: upper ? 'tonexty' : 'none',
+    fillcolor: withAlpha(color, BAND_OPACITY),
+    name: upper ? 'ci_high' : 'ci_low',
+  };
+}
+
+/** A trace that draws nothing and exists only to give a legend group one entry. */
+function legendOnlyTrace(name: string, group: string, style: Record<string, unknown>): Trace {
+  return { type: 'scatter', x: [null], y: [null], name, legendgroup: group, showlegend: true, hoverinfo: 'skip', ...style };
+}
+
+function describeFacet(opts: RelplotOptions, col: unknown, row: unknown): string {
+  const parts: string[] = [];
+  if (opts.col !== undefined) parts.push(`${columnLabel(opts.col, opts)} = ${valueLabel(opts.col, col, opts)}`);
+  if (opts.row !== undefined) parts.push(`${columnLabel(opts.row, opts)} = ${valueLabel(opts.row, row, opts)}`);
+  return parts.join(', ');
+}

@@ -1,0 +1,50 @@
+/** saveFigure: write a figure as PNG, SVG and/or standalone HTML, each file atomically. */
+import * as fs from 'fs';
+import * as path from 'path';
+import { ConfigError } from '../setting';
+import { Figure } from './figure';
+import { standaloneHtml } from './html';
+import { renderImage } from './render';
+
+export type FigureFormat = 'png' | 'svg' | 'html';
+const FORMATS: readonly FigureFormat[] = ['png', 'svg', 'html'];
+
+let tempCounter = 0;
+
+/**
+ * Writes `content` to `file` so that readers see either the old file or the complete new one: the bytes go to a
+ * temporary file in the same directory (same filesystem, so rename is atomic), which is then renamed over `file`.
+ */
+export async function writeFileAtomic(file: string, content: string | Uint8Array): Promise<void> {
+  const dir = path.dirname(file);
+  const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${++tempCounter}.tmp`);
+  try {
+    await fs.promises.writeFile(temp, content);
+    await fs.promises.rename(temp, file);
+  } catch (err) {
+    await fs.promises.rm(temp, { force: true });
+    throw err;
+  }
+}
+
+/**
+ * Saves `fig` as basePath.png (2× pixel density), basePath.svg and basePath.html (standalone, plotly inline),
+ * creating the directory if needed. A trailing .png/.svg/.html on basePath is ignored. Returns the written paths.
+ * PNG and SVG need Chromium (see render.ts); without it this throws, since the files were asked for.
+ */
+export async function saveFigure(fig: Figure, basePath: string, formats: readonly FigureFormat[] = FORMATS): Promise<string[]> {
+  if (typeof basePath !== 'string' || basePath === '') throw new ConfigError(`saveFigure: basePath must be a non-empty path, got '${String(basePath)}'`);
+  for (const f of formats) {
+    if (!FORMATS.includes(f)) throw new ConfigError(`saveFigure: unknown format '${String(f)}' (use png, svg, html)`);
+  }
+  const base = basePath.replace(/\.(png|svg|html)$/i, '');
+  await fs.promises.mkdir(path.dirname(path.resolve(base)), { recursive: true });
+  const written: string[] = [];
+  for (const format of [...new Set(formats)]) {
+    const file = `${base}.${format}`;
+    const content = format === 'html' ? standaloneHtml(fig) : await renderImage(fig, format);
+    await writeFileAtomic(file, content);
+    written.push(file);
+  }
+  return written;
+}
