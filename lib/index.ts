@@ -28,3 +28,4 @@ export {
   type Figure, type Overlay, type RelplotOptions, type HeatmapOptions, type ScatterGridOptions, type ScatterPanel, type HistplotOptions, type ShowOptions,
 } from './plot';
 export { showFigure } from './figures';
+export { gaussianTheoryOverlays, type GaussianMetric } from './gaussian-overlays';

@@ -27,11 +27,11 @@ let displayCounter = 0;
  * Publish one output with several representations (a MIME bundle); the front end shows the richest it
  * supports. With `displayId`, later calls with `update: true` replace the same output in place.
  */
-export function publish(data: Record<string, unknown>, options: { displayId?: string; update?: boolean } = {}): boolean {
+export function publish(data: Record<string, unknown>, options: { displayId?: string; update?: boolean; metadata?: Record<string, unknown> } = {}): boolean {
   const write = writer();
   if (!write) return false;
   const transient = options.displayId ? { display_id: options.displayId } : {};
-  write({ data, metadata: {}, transient }, options.update === true);
+  write({ data, metadata: options.metadata ?? {}, transient }, options.update === true);
   return true;
 }
 

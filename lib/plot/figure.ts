@@ -19,15 +19,22 @@ export const FIGURE_CONFIG: Record<string, unknown> = {
   toImageButtonOptions: { format: 'png', scale: 2 },
 };
 
+/** Six significant digits: more than a plot or its hover label can show, and notebooks about half the size. */
+function compact(v: number): number | null {
+  if (!Number.isFinite(v)) return null;
+  return Number.isInteger(v) ? v : Number(v.toPrecision(6));
+}
+
 /**
- * A JSON-safe deep copy: typed arrays become plain arrays and non-finite numbers become null (JSON has no NaN or
- * Infinity; plotly draws null as a gap). Every figure is passed through this before it leaves the process.
+ * A JSON-safe deep copy: typed arrays become plain arrays, non-finite numbers become null (JSON has no NaN or
+ * Infinity; plotly draws null as a gap) and other numbers keep six significant digits. Every figure is passed
+ * through this before it leaves the process.
  */
 export function toPlainJson(value: unknown): unknown {
-  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  if (typeof value === 'number') return compact(value);
   if (value === null || typeof value !== 'object') return value;
   if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
-    return Array.from(value as unknown as ArrayLike<number>, (v) => (Number.isFinite(v) ? v : null));
+    return Array.from(value as unknown as ArrayLike<number>, compact);
   }
   if (Array.isArray(value)) return value.map(toPlainJson);
   const out: Record<string, unknown> = {};

@@ -5,27 +5,10 @@ import { ConfigError } from '../setting';
 import { Figure } from './figure';
 import { standaloneHtml } from './html';
 import { renderImage } from './render';
+import { writeFileAtomic } from '../project';
 
 export type FigureFormat = 'png' | 'svg' | 'html';
 const FORMATS: readonly FigureFormat[] = ['png', 'svg', 'html'];
-
-let tempCounter = 0;
-
-/**
- * Writes `content` to `file` so that readers see either the old file or the complete new one: the bytes go to a
- * temporary file in the same directory (same filesystem, so rename is atomic), which is then renamed over `file`.
- */
-export async function writeFileAtomic(file: string, content: string | Uint8Array): Promise<void> {
-  const dir = path.dirname(file);
-  const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${++tempCounter}.tmp`);
-  try {
-    await fs.promises.writeFile(temp, content);
-    await fs.promises.rename(temp, file);
-  } catch (err) {
-    await fs.promises.rm(temp, { force: true });
-    throw err;
-  }
-}
 
 /**
  * Saves `fig` as basePath.png (2× pixel density), basePath.svg and basePath.html (standalone, plotly inline),
@@ -43,7 +26,7 @@ export async function saveFigure(fig: Figure, basePath: string, formats: readonl
   for (const format of [...new Set(formats)]) {
     const file = `${base}.${format}`;
     const content = format === 'html' ? standaloneHtml(fig) : await renderImage(fig, format);
-    await writeFileAtomic(file, content);
+    writeFileAtomic(file, content);
     written.push(file);
   }
   return written;

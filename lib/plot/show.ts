@@ -9,40 +9,20 @@
 import { Figure, figureSize, toPlainJson } from './figure';
 import { notebookHtml, StaticImage } from './html';
 import { renderImage, StaticRenderUnavailable } from './render';
+import { inKernel, publish } from '../notebook';
 
 export interface ShowOptions {
   /** Static fallback image embedded in the output (default 'png'). */
   static?: 'png' | 'svg' | 'none';
-  /** Pixel density of the PNG (default 2: sharp on high-DPI screens; 1 halves the notebook's size). */
+  /** Pixel density of the PNG (default 1, to keep notebooks small; 2 is sharp on high-DPI screens). */
   scale?: number;
 }
-
-interface DisplayData {
-  data: Record<string, unknown>;
-  metadata: Record<string, unknown>;
-  transient: Record<string, unknown>;
-}
-type DisplayWriter = (data: DisplayData, update: boolean) => void;
 
 let bundleSent = false;
 let hintPrinted = false;
 
-/**
- * tslab's display hook, non-null while a cell executes. Looked up among already-loaded modules only: outside a
- * kernel tslab's jupyter module (and its ZeroMQ binding) must not be loaded just to find out.
- */
-function kernelDisplay(): DisplayWriter | null {
-  for (const [id, mod] of Object.entries(require.cache)) {
-    if (!/[\\/]tslab[\\/]dist[\\/]jupyter\.js$/.test(id)) continue;
-    const writer = (mod?.exports as { lastWriteDisplayData?: unknown } | undefined)?.lastWriteDisplayData;
-    if (typeof writer === 'function') return writer as DisplayWriter;
-  }
-  return null;
-}
-
 export async function show(fig: Figure, opts: ShowOptions = {}): Promise<void> {
-  const writer = kernelDisplay();
-  if (writer === null) {
+  if (!inKernel()) {
     if (!hintPrinted) {
       hintPrinted = true;
       console.log('show(): not inside a Jupyter kernel, nothing displayed; saveFigure(fig, path) writes PNG/SVG/HTML files');
@@ -54,7 +34,7 @@ export async function show(fig: Figure, opts: ShowOptions = {}): Promise<void> {
   if (mode !== 'none') {
     try {
       image = mode === 'png'
-        ? { mime: 'image/png', data: (await renderImage(fig, 'png', opts.scale ?? 2)).toString('base64') }
+        ? { mime: 'image/png', data: (await renderImage(fig, 'png', opts.scale ?? 1)).toString('base64') }
         : { mime: 'image/svg+xml', data: await renderImage(fig, 'svg') };
     } catch (err) {
       const reason = err instanceof StaticRenderUnavailable ? err.message : String((err as Error)?.message ?? err).split('\n')[0];
@@ -74,6 +54,6 @@ export async function show(fig: Figure, opts: ShowOptions = {}): Promise<void> {
     data[image.mime] = image.data;
     if (image.mime === 'image/png') metadata['image/png'] = { width, height };
   }
-  writer({ data, metadata, transient: {} }, false);
+  publish(data, { metadata });
   bundleSent = true;
 }
