@@ -1,6 +1,6 @@
 // What a task setting declares so that the sweep runner, the CLI, the tests and the notebooks can all
 // drive it the same way, and the one function that runs a single (configuration, seed).
-import type { Model, Trajectory, Workflow } from './workflows';
+import type { LoopOptions, Model, Trajectory, Workflow } from './workflows';
 import { runLoop, WORKFLOWS } from './workflows';
 import { streamFor, type Rng } from './random';
 
@@ -43,15 +43,23 @@ export interface TaskSetting {
 }
 
 /**
- * Run one configuration with one seed. The real data depend on the configuration but not on the
- * workflow or the number of iterations, so at a given seed every workflow starts from the same
- * real data (a paired comparison); the loop's own draws have a stream per workflow.
+ * The model of one (configuration, seed) and the stream of its loop. The real data depend on the
+ * configuration but not on the workflow or the number of iterations, so at a given seed every workflow
+ * starts from the same real data (a paired comparison); the loop's own draws have a stream per workflow.
+ * Everything that re-runs a sweep's run (to keep its samples for a figure, say) starts here, so it
+ * gets exactly the sweep's numbers.
  */
-export function runOne(setting: TaskSetting, config: RunConfig, seed: number): Trajectory {
+export function prepareRun(setting: TaskSetting, config: RunConfig, seed: number): { model: Model<any, any, any>; loop: LoopOptions } {
   const { workflow, iterations, ...dataConfig } = config;
   const base = streamFor(setting.name, dataConfig, seed);
   const model = setting.createModel(config, base.derive('real'));
-  return runLoop(model, { workflow, iterations, rng: base.derive(`loop:${workflow}`) });
+  return { model, loop: { workflow, iterations, rng: base.derive(`loop:${workflow}`) } };
+}
+
+/** Run one configuration with one seed (see prepareRun); `extra` adds onIteration / stopWhen. */
+export function runOne(setting: TaskSetting, config: RunConfig, seed: number, extra: Pick<LoopOptions, 'onIteration' | 'stopWhen'> = {}): Trajectory {
+  const { model, loop } = prepareRun(setting, config, seed);
+  return runLoop(model, { ...loop, ...extra });
 }
 
 // ---- validation helpers shared by the settings ----

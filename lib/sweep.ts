@@ -1,16 +1,19 @@
 // The sweep runner: a grid of configurations × seeds, run on worker threads (one per core), each
 // finished run cached under data/cache/ (so an interrupted sweep resumes where it stopped), returned
 // as one tidy table: workflow, <configuration>, seed, iteration, <metrics>, training_size.
-import * as os from 'os';
-import * as path from 'path';
-import { Worker } from 'worker_threads';
 import * as aq from 'arquero';
-import { readCachedRun, runCachePath, writeCachedRun } from './cache';
+import { readCachedRun, runCachePath } from './cache';
+import { runJobs, workerCount } from './pool';
 import { createProgress } from './progress';
-import { ConfigError, expandGrid, quickMode, runOne, type ConfigValue, type Grid, type RunConfig, type TaskSetting } from './setting';
+import { ConfigError, expandGrid, quickMode, type ConfigValue, type Grid, type RunConfig, type TaskSetting } from './setting';
 import { getSetting } from './settings';
 import type { Trajectory } from './workflows';
-import type { SweepTask } from './sweep-worker';
+
+interface SweepTask {
+  id: number;
+  config: RunConfig;
+  seed: number;
+}
 
 export interface SweepOptions {
   /** Grid of configurations; default: the setting's paper grid, or its quick grid in quick mode. */
@@ -55,7 +58,7 @@ export async function sweepColumns(settingName: string, options: SweepOptions = 
   const useCache = options.cache !== false;
 
   const tasks: SweepTask[] = [];
-  for (const config of configs) for (const seed of seeds) tasks.push({ id: tasks.length, setting: setting.name, config, seed, cache: useCache });
+  for (const config of configs) for (const seed of seeds) tasks.push({ id: tasks.length, config, seed });
   const results: (Trajectory | undefined)[] = new Array(tasks.length);
   const todo: SweepTask[] = [];
   for (const task of tasks) {
@@ -66,27 +69,16 @@ export async function sweepColumns(settingName: string, options: SweepOptions = 
 
   if (setting.cost) {
     const cost = new Map(todo.map((t) => [t.id, setting.cost!(t.config)]));
-    todo.sort((a, b) => cost.get(b.id)! - cost.get(a.id)! || a.id - b.id);
+    todo.sort((a, b) => cost.get(b.id)! - cost.get(a.id)! || a.id - b.id); // longest first: no long tail
   }
   const progress = createProgress(options.label ?? setting.name, tasks.length, { enabled: options.progress !== false });
   let done = tasks.length - todo.length;
   progress.tick(done);
-  const envWorkers = Number(process.env.COLLAPSE_WORKERS);
-  const workers = Math.max(1, Math.min(options.workers ?? (envWorkers > 0 ? envWorkers : os.cpus().length), todo.length));
-  if (todo.length > 0 && workers === 1) {
-    for (const task of todo) {
-      const t = runOne(setting, task.config, task.seed);
-      if (useCache) writeCachedRun(runCachePath(setting, task.config, task.seed), setting, task.config, task.seed, t);
-      results[task.id] = t;
-      progress.tick(++done);
-      await new Promise((r) => setImmediate(r)); // let the notebook's progress output go out
-    }
-  } else if (todo.length > 0) {
-    await runOnWorkers(todo, workers, (id, t) => {
-      results[id] = t;
-      progress.tick(++done);
-    });
-  }
+  const jobs = todo.map((t) => ({ module: 'sweep-task', fn: 'runSweepTask', args: [setting.name, t.config, t.seed, useCache] }));
+  await runJobs<Trajectory>(jobs, workerCount(jobs.length, options.workers), (i, trajectory) => {
+    results[todo[i].id] = trajectory;
+    progress.tick(++done);
+  });
   progress.finish();
   return assemble(setting, tasks, results as Trajectory[]);
 }
@@ -98,57 +90,6 @@ export async function sweep(settingName: string, options: SweepOptions = {}): Pr
 
 export function toTable(columns: Columns): aq.ColumnTable {
   return aq.table(columns as Record<string, any>);
-}
-
-function spawnWorker(): Worker {
-  const file = path.join(__dirname, `sweep-worker${path.extname(__filename)}`);
-  if (__filename.endsWith('.ts')) {
-    // Running from source under tsx (tests, development): the worker registers tsx before loading.
-    return new Worker(`require('tsx/cjs/api').register(); require(${JSON.stringify(file)});`, { eval: true });
-  }
-  return new Worker(file);
-}
-
-function runOnWorkers(todo: SweepTask[], count: number, onResult: (id: number, t: Trajectory) => void): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const pool: Worker[] = [];
-    let next = 0;
-    let running = 0;
-    let failed = false;
-    const stop = () => pool.forEach((w) => void w.terminate());
-    const feed = (w: Worker) => {
-      if (failed) return;
-      if (next < todo.length) {
-        w.postMessage(todo[next++]);
-        running++;
-      } else if (running === 0) {
-        stop();
-        resolve();
-      }
-    };
-    for (let i = 0; i < count; i++) {
-      const w = spawnWorker();
-      pool.push(w);
-      w.on('message', (msg: { id: number; trajectory?: Trajectory; error?: string }) => {
-        running--;
-        if (msg.error !== undefined) {
-          failed = true;
-          stop();
-          reject(new ConfigError(msg.error));
-          return;
-        }
-        onResult(msg.id, msg.trajectory!);
-        feed(w);
-      });
-      w.on('error', (err) => {
-        if (failed) return;
-        failed = true;
-        stop();
-        reject(err);
-      });
-    }
-    for (const w of pool) feed(w);
-  });
 }
 
 /** Tidy columns: workflow, configColumns, seed, iteration, metricColumns, other config keys, training_size, other metrics. */

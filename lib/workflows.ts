@@ -54,9 +54,12 @@ export interface LoopOptions {
   rng: Rng;
   /** Called after each iteration's fit, e.g. to keep samples for a figure. */
   onIteration?: (iteration: number, fit: unknown, trainingSize: number) => void;
+  /** Stop after the first iteration whose metrics satisfy this (e.g. an absorbing state); `iterations` stays the cap. */
+  stopWhen?: (metrics: Metrics, iteration: number) => boolean;
 }
 
-/** One run's trajectory: metrics[name][t − 1] is the metric of iteration t; trainingSize likewise. */
+/** One run's trajectory: metrics[name][t − 1] is the metric of iteration t; trainingSize likewise.
+ *  `iterations` is the number recorded: the loop's cap, or fewer when `stopWhen` ended it. */
 export interface Trajectory {
   iterations: number;
   trainingSize: Float64Array;
@@ -81,14 +84,23 @@ export function runLoop<B, S, F>(model: Model<B, S, F>, options: LoopOptions): T
   if (!WORKFLOWS.includes(workflow)) throw new RangeError(`unknown workflow: ${workflow}`);
   if (!(Number.isInteger(iterations) && iterations >= 1)) throw new RangeError(`iterations must be an integer >= 1, got ${iterations}`);
   const n = model.size(model.real);
-  const trainingSize = new Float64Array(iterations);
+  // Recorded columns grow by doubling, so a loop that may stop early (stopWhen) under a large cap does not
+  // allocate the cap up front.
+  let capacity = options.stopWhen ? Math.min(iterations, 1024) : iterations;
+  let trainingSize = new Float64Array(capacity);
   const metrics: Record<string, Float64Array> = {};
+  const grow = (a: Float64Array) => {
+    const b = new Float64Array(capacity).fill(NaN);
+    b.set(a);
+    return b;
+  };
 
   const history: B[] = [model.real]; // every batch so far: only Accumulate-Subsample needs them
   let pooled: S | undefined; // Accumulate's running summary
   let latest: S = model.summarize(model.real); // summary of the newest batch
 
-  for (let t = 1; t <= iterations; t++) {
+  let t = 1;
+  for (; t <= iterations; t++) {
     let summary: S;
     let size: number;
     if (workflow === 'accumulate') {
@@ -104,13 +116,19 @@ export function runLoop<B, S, F>(model: Model<B, S, F>, options: LoopOptions): T
       size = model.size(picked);
     }
     const fit = model.fit(summary);
+    if (t > capacity) {
+      capacity = Math.min(iterations, 2 * capacity);
+      trainingSize = grow(trainingSize);
+      for (const name of Object.keys(metrics)) metrics[name] = grow(metrics[name]);
+    }
     trainingSize[t - 1] = size;
     const m = model.evaluate(fit);
     for (const [name, value] of Object.entries(m)) {
-      if (!metrics[name]) metrics[name] = new Float64Array(iterations).fill(NaN);
+      if (!metrics[name]) metrics[name] = new Float64Array(capacity).fill(NaN);
       metrics[name][t - 1] = value;
     }
     options.onIteration?.(t, fit, size);
+    if (options.stopWhen?.(m, t)) break;
     if (t < iterations) {
       if (workflow === 'accumulate-subsample') {
         history.push(model.sample(fit, n, rng));
@@ -119,7 +137,12 @@ export function runLoop<B, S, F>(model: Model<B, S, F>, options: LoopOptions): T
       }
     }
   }
-  return { iterations, trainingSize, metrics };
+  const recorded = Math.min(t, iterations);
+  if (recorded < capacity) {
+    trainingSize = trainingSize.slice(0, recorded);
+    for (const name of Object.keys(metrics)) metrics[name] = metrics[name].slice(0, recorded);
+  }
+  return { iterations: recorded, trainingSize, metrics };
 }
 
 /** Expected share of real data in the training set at iteration t (PAPER.md's first figure). */
