@@ -1,7 +1,7 @@
 // The public library: what notebooks import with `from "../lib"` and researchers copy into analyses.
 export { Rng, createRng, streamFor, canonicalJson } from './random';
 export { WORKFLOWS, WORKFLOW_LABELS, runLoop, expectedRealShare, type Workflow, type Model, type Trajectory, type Metrics } from './workflows';
-export { ConfigError, runOne, expandGrid, quickMode, type TaskSetting, type RunConfig, type Grid } from './setting';
+export { ConfigError, runOne, prepareRun, expandGrid, quickMode, type TaskSetting, type RunConfig, type Grid } from './setting';
 export { getSetting, SETTING_NAMES } from './settings';
 export { sweep, sweepColumns, toTable, type SweepOptions, type Columns } from './sweep';
 export { toCsv } from './csv';
@@ -29,3 +29,8 @@ export {
 } from './plot';
 export { showFigure } from './figures';
 export { gaussianTheoryOverlays, type GaussianMetric } from './gaussian-overlays';
+// Task settings beyond the Gaussian (the language model lives in "../lib/lm", so that importing the
+// library never loads TensorFlow.js).
+export * from './kde';
+export * from './discrete';
+export * from './regression';

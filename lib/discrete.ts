@@ -1,0 +1,632 @@
+// Discrete distributions (PAPER.md §4, appendix). The truth is uniform over K outcomes; the model is
+// the empirical distribution of its training data (the proportions of the counts); sampling draws n
+// outcomes from those proportions. Under Replace this is the neutral Wright–Fisher chain of population
+// genetics: an outcome whose proportion hits 0 never comes back, and eventually one outcome is left
+// (entropy exactly 0). Under Accumulate the real data stay in the pool, so it is a Pólya urn: every
+// outcome seen in the real data keeps a positive proportion and the entropy stays positive.
+//
+// Why counts, stored sparsely: a batch of n draws is fully described by its counts, and only outcomes
+// with a positive count matter. Outcomes absent from the real data can never appear later (samples
+// come only from outcomes with positive proportion), so every cost here follows the number of outcomes
+// still alive — at most min(K, n) — never K or n itself. Multinomial sampling splits n draws outcome by
+// outcome with exact binomials (Rng.binomial, O(log n) each); subsampling without replacement splits
+// them with exact hypergeometrics. A collapsed batch (one outcome) costs O(1) per iteration.
+import { createHash } from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+import { codeVersion } from './cache';
+import { runJobs, workerCount } from './pool';
+import { createProgress } from './progress';
+import { cacheDir, writeFileAtomic } from './project';
+import type { Rng } from './random';
+import type { Metrics, Model } from './workflows';
+import { WORKFLOWS } from './workflows';
+import { ConfigError, intParam, runOne, workflowParam, type Grid, type RunConfig, type TaskSetting } from './setting';
+
+// ---------------------------------------------------------------------------------------------------
+// Sparse counts
+
+/** Counts over outcomes, only those with a positive count. Treated as immutable once built. */
+export interface Counts {
+  /** Outcome ids in [0, K), strictly ascending. */
+  readonly ids: Int32Array;
+  /** Positive counts aligned with `ids` (integers stored as doubles: exact up to 2^53). */
+  readonly counts: Float64Array;
+  /** Sum of `counts`. */
+  readonly total: number;
+}
+
+/** Counts from dense per-outcome counts (zeros dropped). Mostly for tests and small examples. */
+export function countsFromDense(dense: ArrayLike<number>): Counts {
+  let alive = 0;
+  for (let i = 0; i < dense.length; i++) if (dense[i] > 0) alive++;
+  const ids = new Int32Array(alive);
+  const counts = new Float64Array(alive);
+  let total = 0;
+  for (let i = 0, j = 0; i < dense.length; i++) {
+    if (dense[i] > 0) {
+      ids[j] = i;
+      counts[j++] = dense[i];
+      total += dense[i];
+    }
+  }
+  return { ids, counts, total };
+}
+
+/** Dense per-outcome counts (length K) from sparse counts. */
+export function countsToDense(c: Counts, outcomes: number): Float64Array {
+  const dense = new Float64Array(outcomes);
+  for (let j = 0; j < c.ids.length; j++) dense[c.ids[j]] = c.counts[j];
+  return dense;
+}
+
+/** The counts of the union of two multisets of outcomes (a sorted merge, O(alive in a + alive in b)). */
+export function mergeCounts(a: Counts, b: Counts): Counts {
+  const ids = new Int32Array(a.ids.length + b.ids.length);
+  const counts = new Float64Array(ids.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.ids.length && j < b.ids.length) {
+    const x = a.ids[i];
+    const y = b.ids[j];
+    if (x === y) {
+      ids[k] = x;
+      counts[k++] = a.counts[i++] + b.counts[j++];
+    } else if (x < y) {
+      ids[k] = x;
+      counts[k++] = a.counts[i++];
+    } else {
+      ids[k] = y;
+      counts[k++] = b.counts[j++];
+    }
+  }
+  while (i < a.ids.length) {
+    ids[k] = a.ids[i];
+    counts[k++] = a.counts[i++];
+  }
+  while (j < b.ids.length) {
+    ids[k] = b.ids[j];
+    counts[k++] = b.counts[j++];
+  }
+  return { ids: ids.subarray(0, k), counts: counts.subarray(0, k), total: a.total + b.total };
+}
+
+/** Shannon entropy (nats) of the proportions counts/total; exactly 0 when one outcome is left. */
+export function entropyOf(c: Counts): number {
+  let h = 0;
+  for (let j = 0; j < c.counts.length; j++) {
+    const p = c.counts[j] / c.total;
+    h -= p * Math.log(p); // p = 1 gives exactly 0, so a collapsed distribution has entropy exactly 0
+  }
+  return h;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Exact samplers
+
+/**
+ * n draws from the uniform distribution over K outcomes, as counts. Cost O(min(n, K)·log): with fewer
+ * draws than outcomes, draw each and count; otherwise split the draws outcome by outcome with binomials.
+ */
+export function uniformCounts(outcomes: number, n: number, rng: Rng): Counts {
+  if (n < outcomes) {
+    const draws = new Int32Array(n);
+    for (let i = 0; i < n; i++) draws[i] = rng.int(outcomes);
+    draws.sort();
+    const ids = new Int32Array(n);
+    const counts = new Float64Array(n);
+    let k = -1;
+    for (let i = 0; i < n; i++) {
+      if (k < 0 || ids[k] !== draws[i]) {
+        ids[++k] = draws[i];
+        counts[k] = 1;
+      } else counts[k]++;
+    }
+    return { ids: ids.subarray(0, k + 1), counts: counts.subarray(0, k + 1), total: n };
+  }
+  const ids = new Int32Array(outcomes);
+  const counts = new Float64Array(outcomes);
+  let remaining = n;
+  let k = 0;
+  for (let i = 0; i < outcomes && remaining > 0; i++) {
+    // Given the draws not yet placed, each lands on outcome i with probability 1/(outcomes left).
+    const x = rng.binomial(remaining, 1 / (outcomes - i));
+    if (x > 0) {
+      ids[k] = i;
+      counts[k++] = x;
+      remaining -= x;
+    }
+  }
+  return { ids: ids.subarray(0, k), counts: counts.subarray(0, k), total: n };
+}
+
+/**
+ * n draws from the proportions counts/total (a multinomial), as counts. Sequential binomial splitting:
+ * the draws landing on the j-th alive outcome, given those placed before it, are
+ * Binomial(remaining draws, count_j / remaining mass). Exact; O(alive) binomial calls, and it stops as
+ * soon as every draw is placed.
+ */
+export function sampleMultinomial(p: Counts, n: number, rng: Rng): Counts {
+  const alive = p.ids.length;
+  if (alive === 0) throw new RangeError('sampleMultinomial: no outcome has a positive count');
+  const cap = Math.min(alive, n);
+  const ids = new Int32Array(cap);
+  const counts = new Float64Array(cap);
+  let remaining = n;
+  let mass = p.total;
+  let k = 0;
+  for (let j = 0; j < alive && remaining > 0; j++) {
+    const c = p.counts[j];
+    const x = c >= mass ? remaining : rng.binomial(remaining, c / mass);
+    mass -= c;
+    if (x > 0) {
+      ids[k] = p.ids[j];
+      counts[k++] = x;
+      remaining -= x;
+    }
+  }
+  return { ids: ids.subarray(0, k), counts: counts.subarray(0, k), total: n };
+}
+
+/**
+ * n items drawn uniformly without replacement from the multiset `pool` (a multivariate
+ * hypergeometric), as counts. Sequential splitting: the items taken from the j-th outcome, given those
+ * taken before, are Hypergeometric(items left, count_j, draws left). Exact; O(alive) calls.
+ */
+export function sampleWithoutReplacement(pool: Counts, n: number, rng: Rng): Counts {
+  if (!(Number.isInteger(n) && n >= 0 && n <= pool.total)) {
+    throw new RangeError(`sampleWithoutReplacement: n must be an integer in [0, ${pool.total}], got ${n}`);
+  }
+  const alive = pool.ids.length;
+  const cap = Math.min(alive, n);
+  const ids = new Int32Array(cap);
+  const counts = new Float64Array(cap);
+  let remaining = n;
+  let population = pool.total;
+  let k = 0;
+  for (let j = 0; j < alive && remaining > 0; j++) {
+    const c = pool.counts[j];
+    const x = hypergeometric(population, c, remaining, rng);
+    population -= c;
+    if (x > 0) {
+      ids[k] = pool.ids[j];
+      counts[k++] = x;
+      remaining -= x;
+    }
+  }
+  return { ids: ids.subarray(0, k), counts: counts.subarray(0, k), total: n };
+}
+
+/**
+ * Hypergeometric draw: the number of successes among `draws` items taken without replacement from
+ * `population` items of which `successes` are successes. Exact inversion, searching outward from the
+ * mode, so the expected cost is O(1 + standard deviation); the probability at the mode is computed
+ * with Loader's saddle-point expansion, accurate to about 1e-14 relative even for populations of 10^9.
+ */
+export function hypergeometric(population: number, successes: number, draws: number, rng: Rng): number {
+  const N = population;
+  if (!(Number.isInteger(N) && N >= 0)) throw new RangeError(`hypergeometric: population must be a non-negative integer, got ${N}`);
+  if (!(Number.isInteger(successes) && successes >= 0 && successes <= N)) {
+    throw new RangeError(`hypergeometric: successes must be an integer in [0, ${N}], got ${successes}`);
+  }
+  if (!(Number.isInteger(draws) && draws >= 0 && draws <= N)) throw new RangeError(`hypergeometric: draws must be an integer in [0, ${N}], got ${draws}`);
+  // Symmetries keep both parameters at most N/2, where the search is shortest and the formulas tamest.
+  if (draws > N / 2) return successes - hypergeometric(N, successes, N - draws, rng); // the items left behind
+  if (successes > N / 2) return draws - hypergeometric(N, N - successes, draws, rng); // count failures instead
+  const K = successes;
+  const m = draws;
+  if (K === 0 || m === 0) return 0;
+  const lo = Math.max(0, m + K - N);
+  const hi = Math.min(K, m);
+  if (lo === hi) return lo;
+  const mode = Math.min(hi, Math.max(lo, Math.floor(((m + 1) * (K + 1)) / (N + 2))));
+  const pMode = Math.exp(logHypergeometricPmf(mode, N, K, m));
+  const F = N - K - m; // so that P(k+1)/P(k) = (K−k)(m−k) / ((k+1)(F+k+1))
+  for (;;) {
+    // Walk the support outward from the mode, alternating sides, subtracting each probability from u:
+    // an inversion of the distribution taken in a different (but fixed) order of its values.
+    let u = rng.uniform() - pMode;
+    if (u < 0) return mode;
+    let up = mode;
+    let pUp = pMode;
+    let down = mode;
+    let pDown = pMode;
+    while (up < hi || down > lo) {
+      if (up < hi) {
+        pUp *= ((K - up) * (m - up)) / ((up + 1) * (F + up + 1));
+        up++;
+        u -= pUp;
+        if (u < 0) return up;
+      }
+      if (down > lo) {
+        pDown *= (down * (F + down)) / ((K - down + 1) * (m - down + 1));
+        down--;
+        u -= pDown;
+        if (u < 0) return down;
+      }
+      if (pUp === 0 && pDown === 0) break; // both tails underflowed: u sat in the rounding gap, redraw
+    }
+  }
+}
+
+/** log P(X = k) for X ~ Hypergeometric(N, K, m), as a ratio of three binomial densities at p = m/N. */
+export function logHypergeometricPmf(k: number, N: number, K: number, m: number): number {
+  if (k < Math.max(0, m + K - N) || k > Math.min(K, m)) return -Infinity;
+  if (m === 0 || m === N) return 0;
+  const p = m / N;
+  const q = (N - m) / N;
+  return logBinomialPmf(k, K, p, q) + logBinomialPmf(m - k, N - K, p, q) - logBinomialPmf(m, N, p, q);
+}
+
+const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
+
+/** log of the Binomial(n, p) probability of x (q = 1 − p), in Loader's (2000) saddle-point form. */
+function logBinomialPmf(x: number, n: number, p: number, q: number): number {
+  if (x === 0) return n === 0 ? 0 : n * (p < 0.5 ? Math.log1p(-p) : Math.log(q));
+  if (x === n) return n * (q < 0.5 ? Math.log1p(-q) : Math.log(p));
+  return (
+    stirlingError(n) - stirlingError(x) - stirlingError(n - x) - deviance(x, n * p) - deviance(n - x, n * q) +
+    0.5 * Math.log(n / (x * (n - x))) - LOG_SQRT_2PI
+  );
+}
+
+/** log(n!) − [(n + ½)·log n − n + log √(2π)]: the error of Stirling's formula, for integers n ≥ 1. */
+const STIRLING_ERROR_TABLE: Float64Array = (() => {
+  const table = new Float64Array(16);
+  let factorial = 1; // exact in double up to 18!
+  for (let n = 1; n < 16; n++) {
+    factorial *= n;
+    table[n] = Math.log(factorial) - (n + 0.5) * Math.log(n) + n - LOG_SQRT_2PI;
+  }
+  return table;
+})();
+
+function stirlingError(n: number): number {
+  if (n < 16) return STIRLING_ERROR_TABLE[n];
+  const nn = n * n;
+  // Stirling's series 1/(12n) − 1/(360n³) + 1/(1260n⁵) − 1/(1680n⁷) + 1/(1188n⁹): below 1e-17 for n ≥ 16.
+  return (1 / 12 - (1 / 360 - (1 / 1260 - (1 / 1680 - 1 / 1188 / nn) / nn) / nn) / nn) / n;
+}
+
+/** x·log(x/μ) + μ − x, computed without cancellation when x is close to μ. */
+function deviance(x: number, mu: number): number {
+  if (Math.abs(x - mu) < 0.1 * (x + mu)) {
+    // With v = (x − μ)/(x + μ) this equals (x − μ)·v + 2x·Σ_{j≥1} v^(2j+1)/(2j+1).
+    const v = (x - mu) / (x + mu);
+    const v2 = v * v;
+    let sum = (x - mu) * v;
+    let term = 2 * x * v;
+    for (let j = 1; j < 1000; j++) {
+      term *= v2;
+      const next = sum + term / (2 * j + 1);
+      if (next === sum) return next;
+      sum = next;
+    }
+    return sum;
+  }
+  return x * Math.log(x / mu) + mu - x;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The model
+
+/**
+ * One run: the real data (n uniform draws over K outcomes) and the verbs the workflow loop drives.
+ * Batches, summaries and fits are all Counts: the empirical distribution is its own sufficient statistic.
+ */
+export class DiscreteModel implements Model<Counts, Counts, Counts> {
+  readonly real: Counts;
+  readonly outcomes: number;
+  /** Entropy of the uniform truth, log K: the denominator of entropy_fraction (as the authors define it). */
+  readonly initialEntropy: number;
+  // Accumulate-Subsample asks for a subsample of the whole history every iteration. The loop appends one
+  // batch per iteration to the same array, so pooling only the new batches keeps each call O(alive).
+  private pool: { source: readonly Counts[]; merged: number; last: Counts; counts: Counts } | undefined;
+
+  constructor(outcomes: number, samples: number, rng: Rng) {
+    this.outcomes = outcomes;
+    this.initialEntropy = Math.log(outcomes);
+    this.real = uniformCounts(outcomes, samples, rng);
+  }
+
+  size(batch: Counts): number {
+    return batch.total;
+  }
+
+  summarize(batch: Counts): Counts {
+    return batch; // Counts are never mutated, so sharing is safe
+  }
+
+  merge(into: Counts, other: Counts): Counts {
+    return mergeCounts(into, other);
+  }
+
+  take(batches: readonly Counts[], indices: Int32Array): Counts {
+    // Global index g counts through the batches in order, each batch's draws listed by ascending outcome.
+    const dense = new Map<number, number>();
+    const starts: number[] = [];
+    let total = 0;
+    for (const b of batches) {
+      starts.push(total);
+      total += b.total;
+    }
+    for (const g of indices) {
+      if (!(g >= 0 && g < total)) throw new RangeError(`take: index ${g} outside [0, ${total})`);
+      let bi = upperBound(starts, g) - 1;
+      const b = batches[bi];
+      let r = g - starts[bi];
+      let j = 0;
+      while (r >= b.counts[j]) r -= b.counts[j++];
+      dense.set(b.ids[j], (dense.get(b.ids[j]) ?? 0) + 1);
+    }
+    const ids = Int32Array.from([...dense.keys()].sort((a, b) => a - b));
+    const counts = Float64Array.from(ids, (id) => dense.get(id) as number);
+    return { ids, counts, total: indices.length };
+  }
+
+  subsample(batches: readonly Counts[], n: number, rng: Rng): Counts {
+    return sampleWithoutReplacement(this.pooled(batches), Math.min(n, this.totalOf(batches)), rng);
+  }
+
+  fit(summary: Counts): Counts {
+    return summary; // the fitted proportions are counts / total
+  }
+
+  sample(fit: Counts, n: number, rng: Rng): Counts {
+    return sampleMultinomial(fit, n, rng);
+  }
+
+  evaluate(fit: Counts): Metrics {
+    const alive = fit.ids.length;
+    return {
+      entropy_fraction: entropyOf(fit) / this.initialEntropy,
+      zero_proportions: this.outcomes - alive,
+      alive,
+    };
+  }
+
+  private totalOf(batches: readonly Counts[]): number {
+    let total = 0;
+    for (const b of batches) total += b.total;
+    return total;
+  }
+
+  private pooled(batches: readonly Counts[]): Counts {
+    const cache = this.pool;
+    if (cache && cache.source === batches && cache.merged <= batches.length && batches[cache.merged - 1] === cache.last) {
+      let counts = cache.counts;
+      for (let i = cache.merged; i < batches.length; i++) counts = mergeCounts(counts, batches[i]);
+      this.pool = { source: batches, merged: batches.length, last: batches[batches.length - 1], counts };
+      return counts;
+    }
+    let counts = batches[0];
+    for (let i = 1; i < batches.length; i++) counts = mergeCounts(counts, batches[i]);
+    this.pool = { source: batches, merged: batches.length, last: batches[batches.length - 1], counts };
+    return counts;
+  }
+}
+
+function upperBound(sorted: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid] <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The task setting
+
+const FULL_OUTCOMES = [10, 100, 1000, 10000, 100000];
+const FULL_SAMPLES = [10, 100, 1000, 10000, 100000];
+/** Iterations of the recorded trajectories (every workflow); Replace's collapse is followed further by replaceCollapseIteration. */
+export const DISCRETE_ITERATIONS = 100;
+
+export const discreteSetting: TaskSetting = {
+  name: 'discrete',
+  configColumns: ['outcomes', 'samples'],
+  metricColumns: ['entropy_fraction', 'zero_proportions', 'alive'],
+  flags: [
+    { name: 'outcomes', list: true },
+    { name: 'samples', list: true },
+  ],
+  codeFiles: ['discrete.ts'],
+  grid(quick: boolean): Grid {
+    return {
+      workflow: [...WORKFLOWS],
+      iterations: [DISCRETE_ITERATIONS],
+      outcomes: quick ? [10, 1000] : FULL_OUTCOMES,
+      samples: quick ? [10, 100, 1000] : FULL_SAMPLES,
+    };
+  },
+  seeds(quick: boolean): number {
+    return quick ? 10 : 100;
+  },
+  validate(config: Record<string, unknown>): RunConfig {
+    rejectUnknownKeys(config, ['workflow', 'iterations', 'outcomes', 'samples']);
+    const workflow = workflowParam(config.workflow ?? 'replace');
+    const iterations = intParam('iterations', config.iterations ?? DISCRETE_ITERATIONS, 1);
+    const outcomes = intParam('outcomes', config.outcomes ?? 10, 2);
+    if (outcomes > 2 ** 31 - 1) throw new ConfigError(`outcomes must be <= ${2 ** 31 - 1}, got ${outcomes}`);
+    const samples = intParam('samples', config.samples ?? 100, 1);
+    if (samples > 2 ** 31 - 1) throw new ConfigError(`samples must be <= ${2 ** 31 - 1}, got ${samples}`);
+    return { workflow, iterations, outcomes, samples };
+  },
+  // Per iteration the work follows the outcomes alive, at most min(K, n); subsampling costs about twice
+  // a multinomial, and Replace loses outcomes as it goes.
+  cost(c: RunConfig): number {
+    const alive = Math.min(Number(c.outcomes), Number(c.samples));
+    const perAlive = c.workflow === 'accumulate-subsample' ? 2.5 : c.workflow === 'accumulate' ? 1 : 0.5;
+    return Number(c.iterations) * (alive * perAlive + 10);
+  },
+  createModel(config: RunConfig, rng: Rng): DiscreteModel {
+    return new DiscreteModel(config.outcomes as number, config.samples as number, rng);
+  },
+};
+
+function rejectUnknownKeys(config: Record<string, unknown>, known: readonly string[]): void {
+  for (const key of Object.keys(config)) {
+    if (!known.includes(key)) throw new ConfigError(`unknown parameter '${key}' for setting discrete (expected: ${known.join(', ')})`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Replace until collapse
+
+/**
+ * Expected iteration at which Replace collapses to one outcome, by the diffusion approximation of the
+ * neutral Wright–Fisher chain with population n: from proportions p the expected time to lose all but
+ * one outcome is −2n·Σ_i (1 − p_i)·log(1 − p_i) generations; from the uniform start that is
+ * 2n·(K − 1)·log(K/(K − 1)), which tends to 2n for large K. Iteration 1 fits the real data (itself one
+ * draw of n from the uniform truth), so the collapse iteration is about this time. An approximation,
+ * good for large n; drawn as a reference line, not tested as an exact law.
+ */
+export function expectedCollapseIteration(outcomes: number, samples: number): number {
+  return 2 * samples * (outcomes - 1) * Math.log(outcomes / (outcomes - 1));
+}
+
+/**
+ * The iteration cap for following Replace until collapse. The last two surviving lineages of a
+ * Wright–Fisher population of n merge at rate 1/n per generation, so P(collapse after 2n + x·n) is about
+ * e^(−x) times a constant near 3. With the cap at 1000 + 20n a run is capped with probability below
+ * 3·e^(−18) ≈ 5e−8: over the paper's 2,500 Replace runs, the chance that any is capped is about 1e−4.
+ */
+export function replaceCollapseCap(samples: number): number {
+  return 1000 + 20 * samples;
+}
+
+/**
+ * Follow one Replace run until its entropy is exactly 0 or `cap` iterations: the sweep's run for this
+ * seed (runOne, the same streams), stopped at the absorbing state, so where the sweep's recorded
+ * trajectory reaches the collapse both agree exactly (tested). Returns the collapse iteration, or null
+ * when capped. Only this number is kept: a chain that runs ~2n = 200,000 iterations is too long a table.
+ */
+export function replaceCollapseIteration(outcomes: number, samples: number, seed: number, cap = replaceCollapseCap(samples)): number | null {
+  const config = discreteSetting.validate({ workflow: 'replace', iterations: cap, outcomes, samples });
+  const run = runOne(discreteSetting, config, seed, { stopWhen: (m) => m.alive === 1 }); // one outcome left: entropy exactly 0
+  return run.metrics.alive[run.iterations - 1] === 1 ? run.iterations : null;
+}
+
+export interface CollapseRow {
+  workflow: string;
+  outcomes: number;
+  samples: number;
+  seed: number;
+  /** First iteration with entropy exactly 0; null when the run never collapsed within `cap`. */
+  collapse_iteration: number | null;
+  /** The iteration limit the run had: its recorded iterations, or the cap of replaceCollapseIteration. */
+  cap: number;
+}
+
+export interface CollapseTableOptions {
+  outcomes: readonly number[];
+  samples: readonly number[];
+  /** Seeds 0..seeds−1. */
+  seeds: number;
+  /** Iteration cap as a function of n (default replaceCollapseCap). */
+  cap?: (samples: number) => number;
+  /** Worker threads (default: $COLLAPSE_WORKERS or the number of cores); 1 runs in this thread. */
+  workers?: number;
+  /** Read and write the cache under data/cache/discrete-collapse/ (default true). */
+  cache?: boolean;
+  /** Show a progress bar (default true). */
+  progress?: boolean;
+}
+
+interface CollapseTask {
+  id: number;
+  outcomes: number;
+  samples: number;
+  seed: number;
+  cap: number;
+}
+
+/**
+ * Collapse iterations of Replace over a grid of (outcomes, samples) and seeds, each run followed until
+ * collapse or its cap. Like a sweep: runs on worker threads, longest first, each result cached (keyed by
+ * the code version of this setting), so a notebook re-executes instantly and an interrupted table
+ * resumes. Returns tidy rows (wrap with arquero's `from`).
+ */
+export async function replaceCollapseTable(options: CollapseTableOptions): Promise<CollapseRow[]> {
+  const capOf = options.cap ?? replaceCollapseCap;
+  const tasks: CollapseTask[] = [];
+  for (const outcomes of options.outcomes) {
+    for (const samples of options.samples) {
+      const checked = discreteSetting.validate({ workflow: 'replace', outcomes, samples });
+      const cap = intParam('cap', capOf(samples), 1);
+      for (let seed = 0; seed < options.seeds; seed++) tasks.push({ id: tasks.length, outcomes: checked.outcomes as number, samples: checked.samples as number, seed, cap });
+    }
+  }
+  const useCache = options.cache !== false;
+  const results: (number | null | undefined)[] = new Array(tasks.length);
+  const todo: CollapseTask[] = [];
+  for (const task of tasks) {
+    const hit = useCache ? readCollapse(collapseCachePath(task)) : undefined;
+    if (hit !== undefined) results[task.id] = hit;
+    else todo.push(task);
+  }
+  todo.sort((a, b) => b.samples - a.samples || b.outcomes - a.outcomes || a.id - b.id); // the collapse takes ~2n iterations
+  const progress = createProgress('Replace until collapse', tasks.length, { enabled: options.progress !== false });
+  let done = tasks.length - todo.length;
+  progress.tick(done);
+  const finished = (task: CollapseTask, value: number | null) => {
+    results[task.id] = value;
+    if (useCache) writeFileAtomic(collapseCachePath(task), JSON.stringify({ ...task, collapse_iteration: value }));
+    progress.tick(++done);
+  };
+  const jobs = todo.map((t) => ({ module: 'discrete', fn: 'replaceCollapseIteration', args: [t.outcomes, t.samples, t.seed, t.cap] }));
+  await runJobs<number | null>(jobs, workerCount(jobs.length, options.workers), (i, value) => finished(todo[i], value));
+  progress.finish();
+  return tasks.map((t) => ({ workflow: 'replace', outcomes: t.outcomes, samples: t.samples, seed: t.seed, collapse_iteration: results[t.id] as number | null, cap: t.cap }));
+}
+
+function collapseCachePath(task: CollapseTask): string {
+  const key = createHash('sha256').update(`${codeVersion(discreteSetting)}|collapse|${task.outcomes}|${task.samples}|${task.cap}|${task.seed}`).digest('hex').slice(0, 24);
+  return path.join(cacheDir(), 'discrete-collapse', `${key}.json`);
+}
+
+function readCollapse(file: string): number | null | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')).collapse_iteration as number | null;
+  } catch {
+    return undefined;
+  }
+}
+
+/** What iterationsToCollapse reads: an arquero table satisfies it. */
+export interface ColumnarTable {
+  numRows(): number;
+  array(name: string): ArrayLike<unknown>;
+}
+
+/**
+ * From recorded trajectories (the sweep's rows, with columns workflow, outcomes, samples, seed,
+ * iteration, entropy_fraction): per (workflow, outcomes, samples, seed), the first iteration whose
+ * entropy is exactly 0, or null when the run never reached 0; `cap` is the run's last recorded iteration.
+ */
+export function iterationsToCollapse(table: ColumnarTable): CollapseRow[] {
+  const n = table.numRows();
+  const workflow = table.array('workflow');
+  const outcomes = table.array('outcomes');
+  const samples = table.array('samples');
+  const seed = table.array('seed');
+  const iteration = table.array('iteration');
+  const fraction = table.array('entropy_fraction');
+  const runs = new Map<string, CollapseRow>();
+  for (let i = 0; i < n; i++) {
+    const key = `${workflow[i]}|${outcomes[i]}|${samples[i]}|${seed[i]}`;
+    let row = runs.get(key);
+    if (!row) {
+      row = { workflow: String(workflow[i]), outcomes: Number(outcomes[i]), samples: Number(samples[i]), seed: Number(seed[i]), collapse_iteration: null, cap: 0 };
+      runs.set(key, row);
+    }
+    const t = Number(iteration[i]);
+    row.cap = Math.max(row.cap, t);
+    if (Number(fraction[i]) === 0 && (row.collapse_iteration === null || t < row.collapse_iteration)) row.collapse_iteration = t;
+  }
+  return [...runs.values()];
+}
