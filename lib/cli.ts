@@ -13,6 +13,7 @@ settings: ${SETTING_NAMES.join(', ')}
   gaussian   [--dim LIST] [--samples LIST] [--sigma2 X]
   kde        [--dataset LIST] [--bandwidth LIST] [--kernel gaussian|tophat] [--samples LIST]
   lm         [--model SIZE] [--samples R]
+  lm-value   [--model LIST] [--num_real LIST] [--num_synthetic LIST] [--source_samples R]   (value of synthetic data)
   discrete   [--outcomes LIST] [--samples LIST]
   regression [--dim LIST] [--sigma2 LIST] [--samples LIST]
 LIST is comma-separated. Workflows: ${WORKFLOWS.join(', ')} (default: all three).

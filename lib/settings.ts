@@ -6,6 +6,7 @@ const LOADERS: Record<string, () => TaskSetting> = {
   gaussian: () => require('./gaussian').gaussianSetting,
   kde: () => require('./kde/setting').kdeSetting,
   lm: () => require('./lm/setting').lmSetting,
+  'lm-value': () => require('./lm/value').lmValueSetting,
   discrete: () => require('./discrete').discreteSetting,
   regression: () => require('./regression').regressionSetting,
 };

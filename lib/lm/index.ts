@@ -1,0 +1,23 @@
+// The language-model setting's public API (PAPER.md §3): what notebooks 05–07 import from "../lib/lm".
+// Importing this does not load TensorFlow.js; the backend starts on first use.
+export { lmBackend, initLmBackend, tfjs, type BackendInfo } from './backend';
+export {
+  wordnetSplit,
+  wordnetConversations,
+  pretrainingCorpus,
+  formatConversation,
+  isWellFormed,
+  toVocabulary,
+  MAX_CONVERSATION_CHARS,
+  TEST_SET_SIZE,
+  type WordnetSplit,
+} from './corpus';
+export { Tokenizer, defaultTokenizer, BOS, EOS } from './tokenizer';
+export { initGru, parameterCount, cloneParams, sampleSequences, type GruParams } from './gru';
+export { train, evaluateLoss, Trainer, FINE_TUNE, type TrainOptions, type TrainReport } from './train';
+export { sampleConversations, sampleWellFormed, MAX_SAMPLE_CHARS, MAX_DRAWS_PER_KEPT, type SampledConversations } from './sample';
+export { saveWeights, loadWeights, type WeightsManifest } from './weights';
+export { MODEL_SIZES, HIDDEN_UNITS, loadBaseModel, parseModelSize, type ModelSize } from './models';
+export { lmSetting, LmModel, fineTune, heldOutLoss, drawRealConversations, type LmConfig, type LmFit, type SampleRecord } from './setting';
+export { lmValueSetting, LmValueModel, VALUE_GRID, valueSweep, type ValueConfig } from './value';
+export { lmRunWithSamples, type LmRunWithSamples } from './inspect';
