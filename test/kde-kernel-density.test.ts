@@ -104,6 +104,23 @@ test('scores match the naive reference to 1e-12 relative (Gaussian and top-hat, 
   }
 });
 
+test('scores through the cell grid (wide data, small h) match the naive reference, including queries far from every point', () => {
+  for (const d of [2, 3]) {
+    const X = randomPoints(1200, d, 40 + d, 12); // spread over many cells at these bandwidths
+    const Y = [...randomPoints(80, d, 50 + d, 14), ...randomPoints(8, d, 60 + d, 1).map((y) => y.map((v) => v + 200))];
+    for (const kernel of ['gaussian', 'tophat'] as const) {
+      for (const h of [0.1, 0.5, 1]) {
+        const scores = new KernelDensity({ kernel, bandwidth: h }).fit(X).scoreSamples(Y);
+        Y.forEach((y, j) => {
+          const ref = referenceLogDensity(X, y, kernel, h);
+          if (ref === -Infinity) assert.equal(scores[j], -Infinity, `d=${d} ${kernel} h=${h} query ${j}`);
+          else assert.ok(relErr(scores[j], ref) <= 1e-12, `d=${d} ${kernel} h=${h} query ${j}: ${scores[j]} vs ${ref}`);
+        });
+      }
+    }
+  }
+});
+
 test('exact down to h = 0.001: finite everywhere, equal to the reference where every direct term underflows', () => {
   const X = randomPoints(400, 2, 3);
   const Y = randomPoints(100, 2, 4);

@@ -71,34 +71,9 @@ export function logKernelNorm(kernel: Kernel, h: number, d: number): number {
   return 0.5 * d * Math.log(Math.PI) - logGammaHalfPlusOne(d) + d * Math.log(h);
 }
 
-// ---- exp(−x) for x ≥ 0, table-driven ----
-// Math.exp costs ~8 ns in V8 and dominates the scoring. exp(−x) = exp(−j/64) · exp(j/64 − x) with
-// j = floor(64x): the first factor from a table, the second (argument in (−1/64, 0], computed exactly)
-// by a degree-6 Taylor polynomial (truncation error < (1/64)^7/7! < 5e-17). A few ulps from Math.exp
-// (the tests bound it), at about half the cost.
-const EXP_STEPS = 64;
-const EXP_LIMIT = 80; // table covers x < 80; the cutoff below never exceeds it for m < e^43 points
-const EXP_TABLE = (() => {
-  const t = new Float64Array(EXP_STEPS * EXP_LIMIT + 1);
-  for (let j = 0; j < t.length; j++) t[j] = Math.exp(-j / EXP_STEPS);
-  return t;
-})();
-
-/** exp(−x) for 0 ≤ x < 80, to a few ulps. */
-export function expNeg(x: number): number {
-  const j = (x * EXP_STEPS) | 0;
-  const f = j / EXP_STEPS - x;
-  return EXP_TABLE[j] * (1 + f * (1 + f * (0.5 + f * (1 / 6 + f * (1 / 24 + f * (1 / 120 + f / 720))))));
-}
-
-/**
- * Terms of a log-sum-exp below e^−cutoff relative to the largest are skipped: with S ≥ 1 (the
- * largest term is exp(0)) and at most m terms skipped, they change S by less than 2^−53 relative,
- * below double rounding. So the sum is exact to double precision; only the exp calls are saved.
- */
-export function logSumExpCutoff(m: number): number {
-  return Math.min(53 * Math.LN2 + Math.log(Math.max(m, 1)), EXP_LIMIT - 1);
-}
+import { buildCellGrid, gaussianLogSumsGrid, tophatLogCountsGrid } from './cell-grid';
+import { EXP_STEPS, EXP_TABLE, expNeg, logSumExpCutoff } from './exp-neg';
+export { expNeg, logSumExpCutoff } from './exp-neg';
 
 /**
  * out[j] = log Σ_i k(q_j − p_i): the unnormalised log kernel sum of each query over the points,
@@ -110,7 +85,29 @@ export function logKernelSums(kernel: Kernel, h: number, d: number, points: Floa
   const q = queries.length / d;
   if (out.length !== q) throw new RangeError(`logKernelSums: out has length ${out.length}, expected ${q}`);
   if (m === 0) return out.fill(-Infinity);
-  if (kernel === 'tophat') return tophatLogCounts(h * h, d, points, queries, out);
+  // With enough queries to pay for sorting the points into cells, visit only the cells that matter.
+  const useGrid = q >= GRID_MIN_QUERIES && m >= GRID_MIN_POINTS;
+  if (kernel === 'tophat') {
+    const grid = useGrid ? buildCellGrid(points, d, h) : null;
+    return grid ? tophatLogCountsGrid(grid, h, queries, out) : tophatLogCounts(h * h, d, points, queries, out);
+  }
+  const inv2h2 = 1 / (2 * h * h);
+  const cutoffSq = logSumExpCutoff(m) / inv2h2;
+  const grid = useGrid ? buildCellGrid(points, d, GRID_CELLS_PER_CUTOFF * Math.sqrt(cutoffSq)) : null;
+  if (grid) {
+    const one = new Float64Array(1);
+    const direct = (j: number) => gaussianLogSumsDirect(h, d, points, queries.subarray(j * d, j * d + d), one)[0];
+    return gaussianLogSumsGrid(grid, inv2h2, cutoffSq, queries, out, direct);
+  }
+  return gaussianLogSumsDirect(h, d, points, queries, out);
+}
+
+const GRID_MIN_QUERIES = 32;
+const GRID_MIN_POINTS = 256;
+/** Grid cell side as a fraction of the cutoff distance (measured best in bench/kde.ts's data). */
+const GRID_CELLS_PER_CUTOFF = 0.5;
+
+function gaussianLogSumsDirect(h: number, d: number, points: Float64Array, queries: Float64Array, out: Float64Array): Float64Array {
   if (d === 2) return gaussianLogSums2(h, points, queries, out);
   if (d === 3) return gaussianLogSums3(h, points, queries, out);
   return gaussianLogSumsAnyDim(h, d, points, queries, out);
