@@ -169,30 +169,83 @@ export class Rng {
   }
 
   /**
-   * Binomial(n, p) draw, exact. Small means use inversion (cost ~ n·p); large ones split on the
-   * median order statistic of n uniforms, a Beta draw (Devroye 1986, §X.4), so the cost grows only
-   * like log n. This is what lets a multinomial over many outcomes cost per outcome, not per draw.
+   * Binomial(n, p) draw, exact. Small means (n·min(p, 1−p) < 30) use inversion, cost ~ n·p; larger ones
+   * the BTPE rejection algorithm of Kachitvichyanukul & Schmeiser (1988), as numpy does, whose cost does
+   * not grow with n. This is what lets a multinomial over many outcomes cost per outcome, not per draw.
    */
   binomial(n: number, p: number): number {
     if (!(Number.isInteger(n) && n >= 0)) throw new RangeError(`binomial: n must be a non-negative integer, got ${n}`);
     if (!(p >= 0 && p <= 1)) throw new RangeError(`binomial: p must be in [0, 1], got ${p}`);
-    let successes = 0;
+    if (n === 0 || p === 0) return 0;
+    if (p === 1) return n;
+    if (p > 0.5) return n - this.binomial(n, 1 - p);
+    return n * p < 30 ? this.binomialInversion(n, p) : this.binomialBtpe(n, p);
+  }
+
+  /**
+   * BTPE for p ≤ 1/2 and n·p ≥ 30: a triangle, two parallelograms and two exponential tails
+   * majorise the pmf; a candidate is accepted by a squeeze, by the pmf's ratio recursion near the mode,
+   * or by Stirling's series (error far below double rounding) further out.
+   */
+  private binomialBtpe(n: number, p: number): number {
+    const q = 1 - p;
+    const npq = n * p * q;
+    const fm = n * p + p;
+    const m = Math.floor(fm);
+    const p1 = Math.floor(2.195 * Math.sqrt(npq) - 4.6 * q) + 0.5;
+    const xm = m + 0.5;
+    const xl = xm - p1;
+    const xr = xm + p1;
+    const c = 0.134 + 20.5 / (15.3 + m);
+    let a = (fm - xl) / (fm - xl * p);
+    const laml = a * (1 + a / 2);
+    a = (xr - fm) / (xr * q);
+    const lamr = a * (1 + a / 2);
+    const p2 = p1 * (1 + 2 * c);
+    const p3 = p2 + c / laml;
+    const p4 = p3 + c / lamr;
     for (;;) {
-      if (n === 0 || p === 0) return successes;
-      if (p === 1) return successes + n;
-      if (p > 0.5) return successes + n - this.binomial(n, 1 - p);
-      if (n * p < 16) return successes + this.binomialInversion(n, p);
-      // The i-th smallest of n uniforms is Beta(i, n + 1 − i). Uniforms below p are successes.
-      const i = Math.floor((n + 1) / 2);
-      const y = this.beta(i, n + 1 - i);
-      if (y <= p) {
-        successes += i; // the i smallest are all successes; the rest are uniform on (y, 1)
-        n -= i;
-        p = (p - y) / (1 - y);
+      const u = this.uniform() * p4;
+      let v = this.uniform();
+      let y: number;
+      if (u <= p1) return Math.floor(xm - p1 * v + u); // the triangle: always accepted
+      if (u <= p2) {
+        const x = xl + (u - p1) / c;
+        v = v * c + 1 - Math.abs(m - x + 0.5) / p1;
+        if (v > 1) continue;
+        y = Math.floor(x);
+      } else if (u <= p3) {
+        y = Math.floor(xl + Math.log(v) / laml);
+        if (y < 0) continue;
+        v = v * (u - p2) * laml;
       } else {
-        n = i - 1; // the i−1 smaller ones are uniform on (0, y)
-        p = p / y;
+        y = Math.floor(xr - Math.log(v) / lamr);
+        if (y > n) continue;
+        v = v * (u - p3) * lamr;
       }
+      const k = Math.abs(y - m);
+      if (k <= 20 || k >= npq / 2 - 1) {
+        // f(y)/f(m) by the recursion f(i)/f(i−1) = (n + 1 − i)/i · p/q.
+        const s = p / q;
+        const b = s * (n + 1);
+        let f = 1;
+        if (m < y) for (let i = m + 1; i <= y; i++) f *= b / i - s;
+        else for (let i = y + 1; i <= m; i++) f /= b / i - s;
+        if (v <= f) return y;
+        continue;
+      }
+      // Squeeze on log(f(y)/f(m)), then the exact comparison through Stirling's series:
+      // log f(y)/f(m) = log m! + log (n−m)! − log y! − log (n−y)! + (y − m)·log(p/q).
+      const rho = (k / npq) * ((k * (k / 3 + 0.625) + 1 / 6) / npq + 0.5);
+      const t = (-k * k) / (2 * npq);
+      const logV = Math.log(v);
+      if (logV < t - rho) return y;
+      if (logV > t + rho) continue;
+      const x1 = y + 1, f1 = m + 1, z = n + 1 - m, w = n - y + 1;
+      const bound =
+        xm * Math.log(f1 / x1) + (n - m + 0.5) * Math.log(z / w) + (y - m) * Math.log((w * p) / (x1 * q)) +
+        stirlingTail(f1) + stirlingTail(z) - stirlingTail(x1) - stirlingTail(w);
+      if (logV <= bound) return y;
     }
   }
 
@@ -212,6 +265,12 @@ export class Rng {
     }
     return k;
   }
+}
+
+/** Stirling's series for log Γ(x) beyond (x − 1/2)·log x − x + log √(2π): 1/(12x) − 1/(360x³) + 1/(1260x⁵) − 1/(1680x⁷) + 1/(1188x⁹). */
+function stirlingTail(x: number): number {
+  const x2 = x * x;
+  return (13860 - (462 - (132 - (99 - 140 / x2) / x2) / x2) / x2) / x / 166320;
 }
 
 function rotl(x: number, k: number): number {

@@ -107,6 +107,49 @@ for (const [n, p] of [[10, 0.3], [1000, 0.002], [100_000, 0.37], [1_000_000, 0.9
   });
 }
 
+/** Binomial pmf, by the ratio recursion in log space from k = 0 (independent of the sampler's formulas). */
+function binomialPmf(n: number, p: number): Float64Array {
+  const logPmf = new Float64Array(n + 1);
+  logPmf[0] = n * Math.log1p(-p);
+  for (let k = 0; k < n; k++) logPmf[k + 1] = logPmf[k] + Math.log((n - k) / (k + 1)) + Math.log(p / (1 - p));
+  return logPmf.map(Math.exp);
+}
+
+// The BTPE branch (n·p ≥ 30) is a rejection sampler with five regions: a moment check would miss a
+// region drawn with the wrong weight, a chi-squared test over the whole support does not. Cells hold
+// single values near the mode and the pooled tails, each with at least 20 expected draws. The
+// statistic is compared with its 1 − 1e-6 quantile (Wilson–Hilferty), so a correct sampler fails
+// about once in a million runs; a 1 % error in any region's weight fails it.
+for (const [n, p] of [[60, 0.5], [200, 0.2], [1000, 0.05], [5000, 0.5], [100_000, 0.001], [100_000, 0.3]] as const) {
+  test(`binomial(${n}, ${p}): chi-squared goodness of fit to the exact pmf`, () => {
+    const pmf = binomialPmf(n, p);
+    const reps = 400_000;
+    const counts = new Float64Array(n + 1);
+    const r = createRng(`binomial-gof-${n}-${p}`);
+    for (let i = 0; i < reps; i++) counts[r.binomial(n, p)]++;
+    // cells: merge from each end until the expected count reaches 20
+    const cells: { observed: number; expected: number }[] = [];
+    let observed = 0, expected = 0, cdf = 0;
+    for (let k = 0; k <= n; k++) {
+      observed += counts[k];
+      expected += reps * pmf[k];
+      cdf += pmf[k];
+      if (expected >= 20 && reps * (1 - cdf) >= 20) {
+        cells.push({ observed, expected });
+        observed = 0;
+        expected = 0;
+      }
+    }
+    cells[cells.length - 1].observed += observed;
+    cells[cells.length - 1].expected += expected;
+    const chi2 = cells.reduce((acc, c) => acc + (c.observed - c.expected) ** 2 / c.expected, 0);
+    const df = cells.length - 1;
+    const z = 4.753; // standard normal 1 − 1e-6 quantile
+    const limit = df * (1 - 2 / (9 * df) + z * Math.sqrt(2 / (9 * df))) ** 3;
+    assert.ok(chi2 < limit, `chi² = ${chi2.toFixed(1)} on ${df} df, limit ${limit.toFixed(1)}`);
+  });
+}
+
 test('gamma and chi-squared: mean and variance', () => {
   const r = createRng('gamma');
   for (const a of [0.3, 1, 4.5, 50]) {
