@@ -2,7 +2,8 @@
 // its cost per iteration does not grow, runs are reproducible, and configurations are validated.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { KernelDensity } from '../lib/kde/kernel-density';
+import { KernelDensity, sampleKde } from '../lib/kde/kernel-density';
+import { expectedKdeNll } from '../lib/kde/snapshots';
 import { isEvaluated, KDE_TEST_POINTS, KdeModel, kdeMetrics, kdeSetting, kdeSweep, type KdeConfig, type KdeFit } from '../lib/kde/setting';
 import { createRng } from '../lib/random';
 import { ConfigError, expandGrid, runOne } from '../lib/setting';
@@ -220,4 +221,53 @@ test('grids: the main grid is 4 data sets × 3 bandwidths × 5 sizes × 3 workfl
   assert.deepEqual(kdeSweep('tophat', false).grid.kernel, ['tophat']);
   assert.deepEqual(kdeSetting.configColumns, ['dataset', 'kernel', 'bandwidth', 'samples']);
   assert.equal(kdeSetting.metricColumns[0], 'test_nll');
+});
+
+test('expectedKdeNll: the NLL of the expected density matches a Monte Carlo average over runs (4 SE), for each workflow', () => {
+  const d = 2, n = 5, q = 12, h = 0.4, T = 4, runs = 3000;
+  const setup = createRng('expected-nll');
+  const real = setup.derive('real').fillNormal(new Float64Array(n * d));
+  const test = setup.derive('test').fillNormal(new Float64Array(q * d));
+  const densityOf = (batches: Float64Array[]) => {
+    const pool = Float64Array.from(batches.flatMap((b) => Array.from(b)));
+    return new KernelDensity({ kernel: 'gaussian', bandwidth: h }).fitFlat(pool, d).scoreSamplesFlat(test).map(Math.exp);
+  };
+  for (const workflow of WORKFLOWS) {
+    const expected = expectedKdeNll(real, test, d, h, T, workflow);
+    // sum and sum of squares of p_t(y) over runs
+    const sum = Array.from({ length: T }, () => new Float64Array(q));
+    const sumSq = Array.from({ length: T }, () => new Float64Array(q));
+    const rng = createRng(`expected-nll-runs-${workflow}`);
+    for (let r = 0; r < runs; r++) {
+      const history: Float64Array[] = [real];
+      let trained: Float64Array[] = [real];
+      for (let t = 1; t <= T; t++) {
+        if (t > 1) {
+          if (workflow === 'replace') trained = [history[history.length - 1]];
+          else if (workflow === 'accumulate') trained = history.slice();
+          else {
+            const pool = Float64Array.from(history.flatMap((b) => Array.from(b)));
+            const picked = rng.choice(pool.length / d, n);
+            trained = [Float64Array.from(Array.from(picked).flatMap((i) => Array.from(pool.subarray(i * d, i * d + d))))];
+          }
+        }
+        const p = densityOf(trained);
+        for (let y = 0; y < q; y++) {
+          sum[t - 1][y] += p[y];
+          sumSq[t - 1][y] += p[y] * p[y];
+        }
+        history.push(sampleKde('gaussian', h, d, trained, n, rng));
+      }
+    }
+    for (let t = 1; t <= T; t++) {
+      let nll = 0, se = 0;
+      for (let y = 0; y < q; y++) {
+        const mean = sum[t - 1][y] / runs;
+        const sd = Math.sqrt(Math.max(0, sumSq[t - 1][y] / runs - mean * mean));
+        nll -= Math.log(mean) / q;
+        se += sd / Math.sqrt(runs) / mean / q; // delta method, errors of the q test points added in full
+      }
+      assert.ok(Math.abs(nll - expected[t - 1]) <= 4 * se, `${workflow} t=${t}: Monte Carlo ${nll} vs ${expected[t - 1]} (4 SE = ${4 * se})`);
+    }
+  }
 });

@@ -168,6 +168,45 @@ test('relplot: infinite means are pinned to the panel edge, bands reaching ≤ 0
   assert.equal(meanLine!.y[2], null);
 });
 
+test("relplot: sharey 'row' shares y within a row only; bandLimits clip a share's band to [0, 1]", () => {
+  // two rows on scales 1000× apart: each row gets its own range, both panels of a row the same one
+  const cols: Record<string, unknown[]> = { workflow: [], scale: [], seed: [], iteration: [], value: [] };
+  for (const workflow of ['replace', 'accumulate']) for (const scale of [1, 1000]) for (let seed = 0; seed < 3; seed++) {
+    for (let iteration = 1; iteration <= 4; iteration++) {
+      cols.workflow.push(workflow); cols.scale.push(scale); cols.seed.push(seed); cols.iteration.push(iteration);
+      cols.value.push(scale * (iteration + seed + (workflow === 'replace' ? 1 : 0)));
+    }
+  }
+  const fig = relplot(aq.table(cols), { x: 'iteration', y: 'value', col: 'workflow', row: 'scale', logY: true, sharey: 'row' });
+  assert.equal(axis(fig, 'yaxis2').matches, 'y', 'row 1: second panel follows the first');
+  assert.equal(axis(fig, 'yaxis4').matches, 'y3', 'row 2: second panel follows the first of its row');
+  assert.equal(axis(fig, 'yaxis3').matches, undefined, 'rows are independent');
+  assert.deepEqual(axis(fig, 'yaxis2').range, axis(fig, 'yaxis').range);
+  assert.ok((axis(fig, 'yaxis3').range as number[])[0] > (axis(fig, 'yaxis').range as number[])[1], 'row 2 sits above row 1');
+
+  // a share from 3 seeds of 0/1 values: the t-interval runs past [0, 1]; clipped, it stays inside
+  const share = aq.table({ iteration: [1, 1, 1, 2, 2, 2], seed: [0, 1, 2, 0, 1, 2], finite: [1, 0, 0, 1, 1, 0] });
+  const raw = relplot(share, { x: 'iteration', y: 'finite' });
+  assert.ok((raw.data.find((t) => t.name === 'ci_low')!.y as number[]).some((v) => v < 0));
+  const clipped = relplot(share, { x: 'iteration', y: 'finite', bandLimits: [0, 1] });
+  assert.ok((clipped.data.find((t) => t.name === 'ci_low')!.y as number[]).every((v) => v >= 0));
+  assert.ok((clipped.data.find((t) => t.fill === 'tonexty')!.y as number[]).every((v) => v <= 1));
+  assert.throws(() => relplot(share, { x: 'iteration', y: 'finite', bandLimits: [1, 0] }), /bandLimits must be/);
+});
+
+test('relplot: on a log axis, markers pinned for infinite means stay inside the range after rounding to 6 digits', () => {
+  for (const top of [3.3333333, 123.456789, 0.0123456789, 7777.77777]) {
+    const t = aq.table({ iteration: [1, 1, 2, 2], seed: [0, 1, 0, 1], nll: [top, top * 1.1, Infinity, 1] });
+    const plain = toPlainJson(relplot(t, { x: 'iteration', y: 'nll', logY: true })) as Obj;
+    const [lo, hi] = (plain.layout as Obj).yaxis.range as number[];
+    const pinned = (plain.data as Obj[]).find((d) => d.mode === 'markers' && d.showlegend === false)!;
+    for (const v of pinned.y as number[]) {
+      const shown = Math.log(v) / Math.LN10; // plotly's own test of whether a value is on a log axis
+      assert.ok(shown >= lo && shown <= hi, `top ${top}: pinned ${v} (log ${shown}) outside [${lo}, ${hi}]`);
+    }
+  }
+});
+
 test('relplot: points a log x axis cannot show are counted, not dropped silently', () => {
   const t = aq.table({ num_synthetic: [0, 0, 256, 256, 1024, 1024], seed: [0, 1, 0, 1, 0, 1], loss: [2, 2.1, 1.9, 1.95, 1.8, 1.85] });
   const fig = relplot(t, { x: 'num_synthetic', y: 'loss', logX: true });
@@ -220,6 +259,14 @@ test('scatterGrid: one panel per cloud, shared ranges, equal axes', () => {
   assert.equal(axis(fig, 'yaxis2').scaleanchor, 'x2');
   assert.deepEqual(annotationTexts(fig), ['iteration 1', 'iteration 10', 'iteration 100']);
   assert.throws(() => scatterGrid(panels, { cols: 0 }), ConfigError);
+});
+
+test('scatterGrid: shareAxes false gives each panel its own range', () => {
+  const panels = [{ title: 'small', x: [0, 1], y: [0, 1] }, { title: 'wide', x: [-50, 50], y: [0, 100] }];
+  const fig = scatterGrid(panels, { cols: 2, shareAxes: false });
+  const a = axis(fig, 'xaxis').range as number[];
+  const b = axis(fig, 'xaxis2').range as number[];
+  assert.ok(a[1] - a[0] < 5 && b[1] - b[0] > 100, `ranges ${a} and ${b}`);
 });
 
 test('histplot: counts add up, log bins, values it cannot show are counted in a note', () => {

@@ -54,4 +54,4 @@ export {
   type KdeSweepName,
   type EvaluationSchedule,
 } from './setting';
-export { kdeSnapshots, planeOf, type KdeSnapshot, type KdeSnapshotRun } from './snapshots';
+export { kdeSnapshots, planeOf, expectedKdeNll, type KdeSnapshot, type KdeSnapshotRun } from './snapshots';

@@ -52,15 +52,18 @@ export interface RelplotOptions extends LabelOptions {
   title?: string;
   /** Shade the 95 % confidence interval of the mean (default true). */
   band?: boolean;
+  /** Bounds the quantity cannot leave, e.g. [0, 1] for a share: bands are clipped to them (a t-interval on a
+   *  few 0/1 values can reach below 0 or above 1, which says nothing about the data). */
+  bandLimits?: [number, number];
   /** Markers on the mean lines; default: only when a line has ≤ 20 points. */
   markers?: boolean;
   overlays?: Overlay[];
   /** Total figure size in pixels (default: 270 × 240 per panel plus margins). */
   width?: number;
   height?: number;
-  /** Share the x / y axis across panels (default true), as seaborn does. */
+  /** Share the x / y axis across panels (default true), as seaborn does; sharey 'row' shares it within each row. */
   sharex?: boolean;
-  sharey?: boolean;
+  sharey?: boolean | 'row';
 }
 
 interface Series {
@@ -122,8 +125,8 @@ export function relplot(table: ColumnTable, opts: RelplotOptions): Figure {
     const s = series[w * nCols + c][h];
     s.x.push(xs[r]);
     s.mean.push(means[r]);
-    s.lo.push(lows[r]);
-    s.hi.push(highs[r]);
+    s.lo.push(opts.bandLimits ? Math.max(opts.bandLimits[0], lows[r]) : lows[r]);
+    s.hi.push(opts.bandLimits ? Math.min(opts.bandLimits[1], highs[r]) : highs[r]);
     s.n.push(counts[r]);
   }
 
@@ -146,18 +149,30 @@ export function relplot(table: ColumnTable, opts: RelplotOptions): Figure {
     }
   });
   overlays.forEach((o) => o.panels.forEach((p) => core[p].addAll(o.y)));
-  if (sharey) {
+  if (sharey === true) {
     const allCore = new Extent(logY);
     const allBands = new Extent(logY);
     core.forEach((e) => allCore.merge(e));
     bands.forEach((e) => allBands.merge(e));
     core.fill(allCore);
     bands.fill(allBands);
+  } else if (sharey === 'row') {
+    for (let w = 0; w < nRows; w++) {
+      const rowCore = new Extent(logY);
+      const rowBands = new Extent(logY);
+      for (let c = 0; c < nCols; c++) {
+        rowCore.merge(core[w * nCols + c]);
+        rowBands.merge(bands[w * nCols + c]);
+      }
+      core.fill(rowCore, w * nCols, (w + 1) * nCols);
+      bands.fill(rowBands, w * nCols, (w + 1) * nCols);
+    }
   }
   const isInfinite = (m: number) => m === Infinity || m === -Infinity;
   const anyInfinite = series.some((panel) => panel.some((s) => s.mean.some(isInfinite)));
   // A panel whose every mean is infinite still needs a range to pin its markers to.
-  const yRanges = core.map((e, p) => e.axisRange(logY, 0.04, bands[p]) ?? (anyInfinite ? ([0, 1] as [number, number]) : undefined));
+  const yRanges = core.map((e, p) => e.axisRange(logY, 0.04, bands[p]) ?? (anyInfinite ? ([0, 1] as [number, number]) : undefined))
+    .map((r) => (r !== undefined && logY && anyInfinite ? pinnableLogRange(r) : r));
 
   const hasFacetTitlesAbove = opts.col !== undefined;
   const hasRowTitles = opts.row !== undefined;
@@ -306,7 +321,7 @@ export function relplot(table: ColumnTable, opts: RelplotOptions): Figure {
       log: logY,
       title: panel.col === 0 ? yLabel : '',
       showTickLabels: !sharey || panel.col === 0,
-      matches: sharey && panel.yref !== 'y' ? 'y' : undefined,
+      matches: sharey === true ? (panel.yref !== 'y' ? 'y' : undefined) : sharey === 'row' && panel.col > 0 ? grid.at(panel.row, 0).yref : undefined,
       range: yRanges[panel.row * nCols + panel.col],
     });
     if (opts.col !== undefined && panel.row === 0) annotations.push(titleAbove(panel, facetTitle(opts.col, colLevels[panel.col], opts)));
@@ -326,6 +341,10 @@ function validateOptions(table: ColumnTable, opts: RelplotOptions): void {
     if (opts[key] === opts.y) throw new ConfigError(`${CONTEXT}: y column '${opts.y}' is also used as ${key}`);
   }
   if (opts.hueLog && opts.hue === undefined) throw new ConfigError(`${CONTEXT}: hueLog needs a hue column`);
+  const limits = opts.bandLimits;
+  if (limits !== undefined && !(Array.isArray(limits) && limits.length === 2 && limits[0] < limits[1])) {
+    throw new ConfigError(`${CONTEXT}: bandLimits must be [low, high] with low < high, got ${JSON.stringify(limits)}`);
+  }
   if (table.numRows() === 0) throw new ConfigError(`${CONTEXT}: the table has no rows to plot`);
 }
 
@@ -373,6 +392,27 @@ function bandTrace(panel: Panel, x: unknown[], y: number[], group: string, color
     fillcolor: withAlpha(color, BAND_OPACITY),
     name: upper ? 'ci_high' : 'ci_low',
   };
+}
+
+/**
+ * A log axis range whose ends survive serialisation with the markers pinned to them. toPlainJson keeps six
+ * significant digits, of the range ends and of the pinned values 10^end alike, and plotly hides a marker that then
+ * lands a hair outside the range (cliponaxis: false does not save it). So each end gets at most six significant
+ * digits, moved outwards until 10^end, so rounded, still lies inside by plotly's own test (log(v) / LN10).
+ */
+function pinnableLogRange([lo, hi]: [number, number]): [number, number] {
+  const snap = (end: number, dir: 1 | -1): number => {
+    const six = (v: number) => Number(v.toPrecision(6));
+    const step = (v: number) => six(v + dir * (v === 0 ? 1e-6 : 10 ** (Math.floor(Math.log10(Math.abs(v))) - 5)));
+    let v = six(end);
+    if ((v - end) * dir < 0) v = step(v);
+    for (let k = 0; k < 100; k++, v = step(v)) {
+      const shown = Math.log(six(10 ** v)) / Math.LN10;
+      if (dir > 0 ? shown <= v : shown >= v) break;
+    }
+    return v;
+  };
+  return [snap(lo, -1), snap(hi, 1)];
 }
 
 /** A trace that draws nothing and exists only to give a legend group one entry. */

@@ -23,8 +23,10 @@ export interface ScatterGridOptions {
   cols: number;
   title?: string;
   markerSize?: number;
-  /** Same scale on x and y (circles look round) and the same ranges in every panel. */
+  /** Same scale on x and y (circles look round); with shared axes, the same ranges in every panel. */
   equalAxes?: boolean;
+  /** Same x and y ranges in every panel (default true); false lets each panel fit its own cloud, e.g. different data sets. */
+  shareAxes?: boolean;
   xLabel?: string;
   yLabel?: string;
   /** Size of each panel in pixels (default 260; height follows the aspect ratio when equalAxes). */
@@ -49,27 +51,32 @@ export function scatterGrid(panels: ScatterPanel[], opts: ScatterGridOptions): F
   const size = opts.panelSize ?? 260;
   const markerSize = opts.markerSize ?? 4;
 
-  // Common ranges (always shared, so clouds compare across panels); equalAxes also equalises the two spans.
-  const ex = new Extent(false);
-  const ey = new Extent(false);
-  for (const p of panels) {
-    ex.addAll(p.x);
-    ey.addAll(p.y);
-    if (p.reference) {
-      ex.addAll(p.reference.x);
-      ey.addAll(p.reference.y);
+  // Common ranges (shared by default, so clouds compare across panels); equalAxes also equalises the two spans.
+  const rangesOf = (group: ScatterPanel[]) => {
+    const ex = new Extent(false);
+    const ey = new Extent(false);
+    for (const p of group) {
+      ex.addAll(p.x);
+      ey.addAll(p.y);
+      if (p.reference) {
+        ex.addAll(p.reference.x);
+        ey.addAll(p.reference.y);
+      }
     }
-  }
-  let xRange = ex.axisRange(false, 0.05);
-  let yRange = ey.axisRange(false, 0.05);
+    let xRange = ex.axisRange(false, 0.05);
+    let yRange = ey.axisRange(false, 0.05);
+    if (opts.equalAxes && xRange && yRange) {
+      const span = Math.max(xRange[1] - xRange[0], yRange[1] - yRange[0]);
+      const centre = (r: [number, number]) => (r[0] + r[1]) / 2;
+      const widen = (r: [number, number]): [number, number] => [centre(r) - span / 2, centre(r) + span / 2];
+      xRange = widen(xRange);
+      yRange = widen(yRange);
+    }
+    return { xRange, yRange };
+  };
+  const shared = rangesOf(panels);
+  const ranges = opts.shareAxes === false ? panels.map((p) => rangesOf([p])) : panels.map(() => shared);
   const panelH = size;
-  if (opts.equalAxes && xRange && yRange) {
-    const span = Math.max(xRange[1] - xRange[0], yRange[1] - yRange[0]);
-    const centre = (r: [number, number]) => (r[0] + r[1]) / 2;
-    const widen = (r: [number, number]): [number, number] => [centre(r) - span / 2, centre(r) + span / 2];
-    xRange = widen(xRange);
-    yRange = widen(yRange);
-  }
   const hasTitles = panels.some((p) => p.title);
   const names = new Set<string>();
   const legendNames = [
@@ -141,11 +148,11 @@ export function scatterGrid(panels: ScatterPanel[], opts: ScatterGridOptions): F
   grid.panels.forEach((panel, i) => {
     const used = i < panels.length;
     layout[panel.xKey] = {
-      ...axisLayout(panel, 'x', { log: false, title: panel.row === rows - 1 || i + cols >= panels.length ? opts.xLabel ?? '' : '', showTickLabels: true, range: xRange }),
+      ...axisLayout(panel, 'x', { log: false, title: panel.row === rows - 1 || i + cols >= panels.length ? opts.xLabel ?? '' : '', showTickLabels: true, range: ranges[i]?.xRange ?? shared.xRange }),
       visible: used,
     };
     layout[panel.yKey] = {
-      ...axisLayout(panel, 'y', { log: false, title: panel.col === 0 ? opts.yLabel ?? '' : '', showTickLabels: true, range: yRange }),
+      ...axisLayout(panel, 'y', { log: false, title: panel.col === 0 ? opts.yLabel ?? '' : '', showTickLabels: true, range: ranges[i]?.yRange ?? shared.yRange }),
       visible: used,
       ...(opts.equalAxes ? { scaleanchor: panel.xref, scaleratio: 1, constrain: 'domain' } : {}),
     };
