@@ -93,9 +93,12 @@ export function toTable(columns: Columns): aq.ColumnTable {
 }
 
 /** Tidy columns: workflow, configColumns, seed, iteration, metricColumns, other config keys, training_size, other metrics. */
+// Iterations a run did not evaluate (every metric NaN, e.g. KDE's evaluate_at 'log' with T = 1000) are
+// left out: they hold nothing but the training size, and a T = 1000 sweep would be mostly such rows.
 function assemble(setting: TaskSetting, tasks: SweepTask[], results: Trajectory[]): Columns {
+  const recorded = (t: Trajectory, it: number) => Object.values(t.metrics).some((m) => !Number.isNaN(m[it]));
   let rows = 0;
-  for (const t of results) rows += t.iterations;
+  for (const t of results) for (let it = 0; it < t.iterations; it++) if (recorded(t, it)) rows++;
   const configKeys = new Set<string>();
   const metricKeys = new Set<string>(setting.metricColumns);
   for (const task of tasks) Object.keys(task.config).forEach((k) => configKeys.add(k));
@@ -115,12 +118,14 @@ function assemble(setting: TaskSetting, tasks: SweepTask[], results: Trajectory[
   let r = 0;
   tasks.forEach((task, i) => {
     const t = results[i];
-    for (let it = 0; it < t.iterations; it++, r++) {
+    for (let it = 0; it < t.iterations; it++) {
+      if (!recorded(t, it)) continue;
       for (const key of ['workflow', ...leading, ...trailing]) (cols[key] as any)[r] = task.config[key] ?? '';
       (cols.seed as Float64Array)[r] = task.seed;
       (cols.iteration as Float64Array)[r] = it + 1;
       (cols.training_size as Float64Array)[r] = t.trainingSize[it];
       for (const [k, v] of Object.entries(t.metrics)) (cols[k] as Float64Array)[r] = v[it];
+      r++;
     }
   });
   const ordered: Columns = {};

@@ -49,3 +49,12 @@ test('a bad configuration fails before any run starts', async () => {
   await assert.rejects(sweep('gaussian', { grid: { ...grid, samples: [6, 0] }, seeds: 2, progress: false }), /samples must be >= 2, got 0/);
   assert.equal(files().length, count);
 });
+
+test("iterations a run does not evaluate (KDE's evaluate_at 'log') are left out of the table; evaluated ones all kept", async () => {
+  const kdeGrid = { workflow: ['replace', 'accumulate'], dataset: ['moons'], kernel: ['gaussian'], bandwidth: [0.5], samples: [10], iterations: [30], evaluate_at: ['log'] };
+  const t = await sweep('kde', { grid: kdeGrid, seeds: 2, workers: 1, cache: false, progress: false });
+  const evaluated = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 20, 30];
+  assert.equal(t.numRows(), 2 * 2 * evaluated.length);
+  assert.deepEqual([...new Set(Array.from(t.array('iteration') as ArrayLike<number>))].sort((a, b) => a - b), evaluated);
+  assert.ok(Array.from(t.array('test_nll') as ArrayLike<number>).every((v) => Number.isFinite(v)));
+});
