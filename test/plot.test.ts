@@ -242,6 +242,14 @@ test('heatmap: cells are means over seeds, axes numeric-ordered categories, hove
   assert.ok(Array.isArray(bar.tickvals) && bar.tickvals.length >= 3, 'colour bar labelled in original units');
   assert.equal(bar.ticktext.length, bar.tickvals.length);
   assert.throws(() => heatmap(aq.table(cols), { x: 'num_real', y: 'num_real', z: 'loss' }), ConfigError);
+
+  // diverging: a signed change, white at 0 whatever the range
+  const change = aq.table(cols).derive({ delta: (d: { loss: number }) => d.loss - 2.5 });
+  const div = heatmap(change, { x: 'num_synthetic', y: 'num_real', z: 'delta', diverging: true }).data[0];
+  assert.equal(div.zmid, 0);
+  const scale = div.colorscale as [number, string][];
+  assert.equal(scale[Math.floor(scale.length / 2)][0], 0.5, 'the middle colour sits at 0');
+  assert.throws(() => heatmap(change, { x: 'num_synthetic', y: 'num_real', z: 'delta', diverging: true, logColor: true }), /cannot be combined/);
 });
 
 test('scatterGrid: one panel per cloud, shared ranges, equal axes', () => {

@@ -20,4 +20,4 @@ export { saveWeights, loadWeights, type WeightsManifest } from './weights';
 export { MODEL_SIZES, HIDDEN_UNITS, loadBaseModel, parseModelSize, type ModelSize } from './models';
 export { lmSetting, LmModel, fineTune, heldOutLoss, drawRealConversations, type LmConfig, type LmFit, type SampleRecord } from './setting';
 export { lmValueSetting, LmValueModel, VALUE_GRID, valueSweep, type ValueConfig } from './value';
-export { lmRunWithSamples, type LmRunWithSamples } from './inspect';
+export { lmRunWithSamples, lmRunsWithSamples, showSamples, type LmRunWithSamples, type ShowSamplesOptions } from './inspect';

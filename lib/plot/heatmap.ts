@@ -14,6 +14,8 @@ export interface HeatmapOptions extends LabelOptions {
   z: string;
   /** Colour by log10 of the mean (colour bar labelled in original units). Non-positive means stay blank. */
   logColor?: boolean;
+  /** A diverging colour scale centred on 0 (blue below, red above), for signed changes such as a difference in loss. */
+  diverging?: boolean;
   /** Put the first y value at the top (matrix order) instead of the bottom. */
   reverseY?: boolean;
   /** Write each cell's value in the cell. */
@@ -27,6 +29,8 @@ export interface HeatmapOptions extends LabelOptions {
 }
 
 const CONTEXT = 'heatmap';
+/** ColorBrewer's RdBu, reversed: negative blue, zero white, positive red. */
+const DIVERGING_SCALE: [number, string][] = ['#2166ac', '#67a9cf', '#d1e5f0', '#f7f7f7', '#fddbc7', '#ef8a62', '#b2182b'].map((c, i) => [i / 6, c]);
 
 export function heatmap(table: ColumnTable, opts: HeatmapOptions): Figure {
   requireColumns(table, CONTEXT, [opts.x, opts.y, opts.z]);
@@ -34,6 +38,7 @@ export function heatmap(table: ColumnTable, opts: HeatmapOptions): Figure {
   if (opts.x === opts.y || opts.z === opts.x || opts.z === opts.y) {
     throw new ConfigError(`${CONTEXT}: x, y and z must be three different columns (got ${opts.x}, ${opts.y}, ${opts.z})`);
   }
+  if (opts.diverging && opts.logColor) throw new ConfigError(`${CONTEXT}: diverging and logColor cannot be combined`);
   const { agg, key } = aggregateForPlot(table, [opts.x, opts.y], opts.z);
   const xs = columnValues(agg, key(opts.x));
   const ys = columnValues(agg, key(opts.y));
@@ -84,7 +89,8 @@ export function heatmap(table: ColumnTable, opts: HeatmapOptions): Figure {
     y: yLevels.map((v) => valueLabel(opts.y, v, opts)),
     z: zColor,
     customdata: custom,
-    colorscale: VIRIDIS_SCALE,
+    colorscale: opts.diverging ? DIVERGING_SCALE : VIRIDIS_SCALE,
+    ...(opts.diverging ? { zmid: 0 } : {}),
     colorbar,
     xgap: 1,
     ygap: 1,
