@@ -85,18 +85,12 @@ export function heldOutLoss(params: GruParams): number {
   return evaluateLoss(params, testSequences);
 }
 
-export class LmModel implements Model<readonly string[], LmSummary, LmFit> {
-  readonly real: readonly string[];
-  /** One record per sampling round (model t's samples), for the notebooks. */
-  readonly sampleLog: SampleRecord[] = [];
-  private readonly fitRng: Rng;
-  private fits = 0;
-  private pending: { rejectedShare: number; meanLength: number } | undefined;
-
-  constructor(readonly config: LmConfig, rng: Rng, private readonly logExamples = 8) {
-    this.real = drawRealConversations(config.samples, rng.derive('real-data'));
-    this.fitRng = rng.derive('fine-tune');
-  }
+/**
+ * What every language-model setting does with batches of conversations: a summary pools batches by
+ * reference, and a subsample maps global indices through them. Subclasses fit, sample and evaluate.
+ */
+export abstract class ConversationModel implements Model<readonly string[], LmSummary, LmFit> {
+  abstract readonly real: readonly string[];
 
   size(batch: readonly string[]): number {
     return batch.length;
@@ -126,10 +120,33 @@ export class LmModel implements Model<readonly string[], LmSummary, LmFit> {
     });
   }
 
+  /** The conversations of a training set, in pooled order. */
+  protected conversationsOf(summary: LmSummary): readonly string[] {
+    return summary.batches.length === 1 ? summary.batches[0] : summary.batches.flat();
+  }
+
+  abstract fit(summary: LmSummary): LmFit;
+  abstract sample(fit: LmFit, n: number, rng: Rng): readonly string[];
+  abstract evaluate(fit: LmFit): Metrics;
+}
+
+export class LmModel extends ConversationModel {
+  readonly real: readonly string[];
+  /** One record per sampling round (model t's samples), for the notebooks. */
+  readonly sampleLog: SampleRecord[] = [];
+  private readonly fitRng: Rng;
+  private fits = 0;
+  private pending: { rejectedShare: number; meanLength: number } | undefined;
+
+  constructor(readonly config: LmConfig, rng: Rng, private readonly logExamples = 8) {
+    super();
+    this.real = drawRealConversations(config.samples, rng.derive('real-data'));
+    this.fitRng = rng.derive('fine-tune');
+  }
+
   fit(summary: LmSummary): LmFit {
     this.fits++;
-    const conversations = summary.batches.length === 1 ? summary.batches[0] : summary.batches.flat();
-    return fineTune(this.config.model, conversations, this.fitRng.derive(`fit:${this.fits}`));
+    return fineTune(this.config.model, this.conversationsOf(summary), this.fitRng.derive(`fit:${this.fits}`));
   }
 
   sample(fit: LmFit, n: number, rng: Rng): string[] {

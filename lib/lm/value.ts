@@ -12,11 +12,11 @@ import type { ColumnTable } from 'arquero';
 import type { Rng } from '../random';
 import { ConfigError, intParam, type Grid, type RunConfig, type TaskSetting } from '../setting';
 import { sweep, type SweepOptions } from '../sweep';
-import type { Metrics, Model } from '../workflows';
+import type { Metrics } from '../workflows';
 import { wordnetSplit } from './corpus';
 import { parseModelSize, HIDDEN_UNITS, type ModelSize } from './models';
 import { sampleWellFormed } from './sample';
-import { drawRealConversations, fineTune, heldOutLoss, type LmFit, type LmSummary } from './setting';
+import { ConversationModel, drawRealConversations, fineTune, heldOutLoss, type LmFit, type LmSummary } from './setting';
 
 export interface ValueConfig {
   model: ModelSize;
@@ -35,12 +35,13 @@ export const VALUE_GRID: Record<'full' | 'quick', { num_real: number[]; num_synt
   quick: { num_real: [0, 100, 400], num_synthetic: [0, 100, 400] },
 };
 
-export class LmValueModel implements Model<readonly string[], LmSummary, LmFit> {
+export class LmValueModel extends ConversationModel {
   readonly real: readonly string[];
   readonly syntheticRejectedShare: number;
   private readonly fitRng: Rng;
 
   constructor(readonly config: ValueConfig, rng: Rng) {
+    super();
     const realPart = drawRealConversations(config.num_real, rng.derive('real-data'));
     let synthetic: string[] = [];
     this.syntheticRejectedShare = NaN;
@@ -55,23 +56,8 @@ export class LmValueModel implements Model<readonly string[], LmSummary, LmFit> 
     this.fitRng = rng.derive('fine-tune');
   }
 
-  size(batch: readonly string[]): number {
-    return batch.length;
-  }
-  summarize(batch: readonly string[]): LmSummary {
-    return { batches: [batch], count: batch.length };
-  }
-  merge(into: LmSummary, other: LmSummary): LmSummary {
-    into.batches.push(...other.batches);
-    into.count += other.count;
-    return into;
-  }
-  take(batches: readonly (readonly string[])[], indices: Int32Array): string[] {
-    const all = batches.flat();
-    return Array.from(indices, (i) => all[i]);
-  }
   fit(summary: LmSummary): LmFit {
-    return fineTune(this.config.model, summary.batches.flat(), this.fitRng);
+    return fineTune(this.config.model, this.conversationsOf(summary), this.fitRng);
   }
   sample(): string[] {
     throw new Error('the value-of-synthetic-data setting runs a single iteration');
