@@ -11,7 +11,7 @@ import type { RunConfig, TaskSetting } from './setting';
 import type { Trajectory } from './workflows';
 
 /** Files every setting's numbers depend on. */
-const CORE_FILES = ['random.ts', 'workflows.ts', 'setting.ts'];
+export const CORE_FILES = ['random.ts', 'workflows.ts', 'setting.ts', 'batches.ts'];
 const versions = new Map<string, string>();
 
 /** Hash of the setting's source files (lib/*.ts), or of their compiled form when only that exists. */

@@ -14,6 +14,7 @@
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
+import { batchOf, batchStarts } from './batches';
 import { codeVersion } from './cache';
 import { runJobs, workerCount } from './pool';
 import { createProgress } from './progress';
@@ -345,15 +346,11 @@ export class DiscreteModel implements Model<Counts, Counts, Counts> {
   take(batches: readonly Counts[], indices: Int32Array): Counts {
     // Global index g counts through the batches in order, each batch's draws listed by ascending outcome.
     const dense = new Map<number, number>();
-    const starts: number[] = [];
-    let total = 0;
-    for (const b of batches) {
-      starts.push(total);
-      total += b.total;
-    }
+    const starts = batchStarts(batches.map((b) => b.total));
+    const total = starts[batches.length];
     for (const g of indices) {
       if (!(g >= 0 && g < total)) throw new RangeError(`take: index ${g} outside [0, ${total})`);
-      let bi = upperBound(starts, g) - 1;
+      const bi = batchOf(starts, g);
       const b = batches[bi];
       let r = g - starts[bi];
       let j = 0;
@@ -405,17 +402,6 @@ export class DiscreteModel implements Model<Counts, Counts, Counts> {
     this.pool = { source: batches, merged: batches.length, last: batches[batches.length - 1], counts };
     return counts;
   }
-}
-
-function upperBound(sorted: readonly number[], x: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid] <= x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 // Dense linear algebra on flat row-major Float64Arrays: the sufficient statistics of a point set
 // (count, mean, scatter matrix), their exact pooling, and a pivoted Cholesky factor that works for
 // positive semi-definite matrices — including singular and near-zero ones, which Replace produces.
+import { batchOf, batchStarts } from './batches';
 
 /** Sufficient statistics of m points in d dimensions: mean and scatter Σ (x − x̄)(x − x̄)ᵀ (d × d). */
 export interface PointStats {
@@ -246,21 +247,13 @@ export function sampleStatsWithFactor(mean: Float64Array, f: PsdFactor, n: numbe
 
 /** Rows of several row-major blocks (all with d columns), picked by global row index. */
 export function gatherRows(blocks: readonly Float64Array[], d: number, indices: Int32Array): Float64Array {
-  const starts = new Float64Array(blocks.length + 1);
-  for (let b = 0; b < blocks.length; b++) starts[b + 1] = starts[b] + blocks[b].length / d;
+  const starts = batchStarts(blocks.map((b) => b.length / d));
   const out = new Float64Array(indices.length * d);
   for (let k = 0; k < indices.length; k++) {
     const g = indices[k];
-    // binary search for the block holding row g
-    let lo = 0;
-    let hi = blocks.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= g) lo = mid;
-      else hi = mid - 1;
-    }
-    const row = g - starts[lo];
-    out.set(blocks[lo].subarray(row * d, row * d + d), k * d);
+    const b = batchOf(starts, g);
+    const row = g - starts[b];
+    out.set(blocks[b].subarray(row * d, row * d + d), k * d);
   }
   return out;
 }

@@ -71,6 +71,7 @@ export function logKernelNorm(kernel: Kernel, h: number, d: number): number {
   return 0.5 * d * Math.log(Math.PI) - logGammaHalfPlusOne(d) + d * Math.log(h);
 }
 
+import { batchOf, batchStarts } from '../batches';
 import { buildCellGrid, gaussianLogSumsGrid, tophatLogCountsGrid } from './cell-grid';
 import { EXP_STEPS, EXP_TABLE, expNeg, logSumExpCutoff } from './exp-neg';
 export { expNeg, logSumExpCutoff } from './exp-neg';
@@ -263,20 +264,14 @@ export function logDensityFromSums(sums: Float64Array, kernel: Kernel, h: number
  * a direction from d normalised normals, radius h·U^(1/d)). Returns n×d row-major.
  */
 export function sampleKde(kernel: Kernel, h: number, d: number, batches: readonly Float64Array[], n: number, rng: Rng): Float64Array {
-  const starts = new Float64Array(batches.length + 1); // starts[b] = index of batch b's first point
-  for (let b = 0; b < batches.length; b++) starts[b + 1] = starts[b] + batches[b].length / d;
+  const starts = batchStarts(batches.map((b) => b.length / d));
   const total = starts[batches.length];
   if (total < 1) throw new RangeError('sampleKde: no points to sample from');
   const out = new Float64Array(n * d);
   const dir = new Float64Array(d);
   for (let s = 0; s < n; s++) {
     const g = rng.int(total);
-    let lo = 0, hi = batches.length - 1; // last batch with starts[b] <= g
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= g) lo = mid;
-      else hi = mid - 1;
-    }
+    const lo = batchOf(starts, g);
     const src = batches[lo];
     const k = (g - starts[lo]) * d;
     const o = s * d;

@@ -21,6 +21,7 @@
 // recorded number, are exactly those of a run that records every iteration; only the scoring that
 // nobody reads is skipped. That is what makes the T = 1000 appendix affordable with bandwidth rules:
 // a rescore at 28 iterations instead of 1000 (Σ t ≈ 6·10³ instead of 5·10⁵ pool sizes of n).
+import { gatherRows } from '../linalg';
 import type { Rng } from '../random';
 import { choiceParam, ConfigError, intParam, workflowParam, type ConfigValue, type Grid, type RunConfig, type TaskSetting } from '../setting';
 import type { Metrics, Model, Workflow } from '../workflows';
@@ -132,23 +133,7 @@ export class KdeModel implements Model<Float64Array, KdeSummary, KdeFit> {
   }
 
   take(batches: readonly Float64Array[], indices: Int32Array): Float64Array {
-    const d = this.dimension;
-    const starts: number[] = [0];
-    for (const b of batches) starts.push(starts[starts.length - 1] + b.length / d);
-    const out = new Float64Array(indices.length * d);
-    for (let r = 0; r < indices.length; r++) {
-      const g = indices[r];
-      let lo = 0, hi = batches.length - 1; // last batch starting at or before g
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if (starts[mid] <= g) lo = mid;
-        else hi = mid - 1;
-      }
-      const src = batches[lo];
-      const k = (g - starts[lo]) * d;
-      for (let c = 0; c < d; c++) out[r * d + c] = src[k + c];
-    }
-    return out;
+    return gatherRows(batches, this.dimension, indices);
   }
 
   fit(summary: KdeSummary): KdeFit {
@@ -320,7 +305,7 @@ export const kdeSetting: TaskSetting = {
     { name: 'samples', list: true },
     { name: 'evaluate_at', list: false },
   ],
-  codeFiles: ['kde/setting.ts', 'kde/kernel-density.ts', 'kde/datasets.ts'],
+  codeFiles: ['kde/setting.ts', 'kde/kernel-density.ts', 'kde/cell-grid.ts', 'kde/exp-neg.ts', 'kde/datasets.ts', 'linalg.ts'],
   grid: (quick) => (quick ? KDE_MAIN_GRID_QUICK : KDE_MAIN_GRID),
   seeds: (quick) => (quick ? KDE_MAIN_SEEDS_QUICK : KDE_MAIN_SEEDS),
   validate: validateKdeConfig,

@@ -19,6 +19,7 @@
 // Randomness: D_real and the fine-tuning order come from the run's 'real' stream (shared by the
 // workflows at a seed: a paired comparison), sampling from the loop's stream. Same seed, same numbers
 // (on the same tfjs backend: wasm and tfjs-node round differently).
+import { batchOf, batchStarts } from '../batches';
 import type { Rng } from '../random';
 import { ConfigError, intParam, workflowParam, type Grid, type RunConfig, type TaskSetting } from '../setting';
 import type { Metrics, Model } from '../workflows';
@@ -107,15 +108,9 @@ export abstract class ConversationModel implements Model<readonly string[], LmSu
   }
 
   take(batches: readonly (readonly string[])[], indices: Int32Array): string[] {
-    const starts: number[] = [];
-    let total = 0;
-    for (const b of batches) {
-      starts.push(total);
-      total += b.length;
-    }
+    const starts = batchStarts(batches.map((b) => b.length));
     return Array.from(indices, (g) => {
-      let k = batches.length - 1;
-      while (starts[k] > g) k--;
+      const k = batchOf(starts, g);
       return batches[k][g - starts[k]];
     });
   }
@@ -187,7 +182,7 @@ export const lmSetting: TaskSetting = {
     { name: 'samples', list: false },
   ],
   codeFiles: [
-    'lm/setting.ts', 'lm/corpus.ts', 'lm/tokenizer.ts', 'lm/gru.ts', 'lm/device.ts', 'lm/train.ts', 'lm/sample.ts', 'lm/models.ts', 'lm/weights.ts',
+    'lm/setting.ts', 'lm/corpus.ts', 'lm/tokenizer.ts', 'lm/gru.ts', 'lm/device.ts', 'lm/backend.ts', 'lm/train.ts', 'lm/sample.ts', 'lm/models.ts', 'lm/weights.ts',
     // the shipped base models and vocabulary decide the numbers too (their manifests carry checksums)
     '../data/lm/base-small.json', '../data/lm/base-medium.json', '../data/lm/vocab.json', '../data/lm/wordnet-split.json',
   ],

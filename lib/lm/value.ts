@@ -96,7 +96,7 @@ export const lmValueSetting: TaskSetting = {
     { name: 'source_samples', list: false },
   ],
   codeFiles: [
-    'lm/value.ts', 'lm/setting.ts', 'lm/corpus.ts', 'lm/tokenizer.ts', 'lm/gru.ts', 'lm/device.ts', 'lm/train.ts', 'lm/sample.ts', 'lm/models.ts', 'lm/weights.ts',
+    'lm/value.ts', 'lm/setting.ts', 'lm/corpus.ts', 'lm/tokenizer.ts', 'lm/gru.ts', 'lm/device.ts', 'lm/backend.ts', 'lm/train.ts', 'lm/sample.ts', 'lm/models.ts', 'lm/weights.ts',
     '../data/lm/base-small.json', '../data/lm/base-medium.json', '../data/lm/vocab.json', '../data/lm/wordnet-split.json',
   ],
   grid: (quick): Grid => {
