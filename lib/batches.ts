@@ -19,3 +19,16 @@ export function batchOf(starts: ArrayLike<number>, g: number): number {
   }
   return lo;
 }
+
+/** Rows of several row-major blocks (all with d columns), picked by global row index. */
+export function gatherRows(blocks: readonly Float64Array[], d: number, indices: Int32Array): Float64Array {
+  const starts = batchStarts(blocks.map((b) => b.length / d));
+  const out = new Float64Array(indices.length * d);
+  for (let k = 0; k < indices.length; k++) {
+    const g = indices[k];
+    const b = batchOf(starts, g);
+    const row = g - starts[b];
+    out.set(blocks[b].subarray(row * d, row * d + d), k * d);
+  }
+  return out;
+}

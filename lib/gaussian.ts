@@ -1,7 +1,8 @@
 // Setting 1 of the paper: multivariate Gaussian estimation (PAPER.md §1).
 // Real data: n draws from N(0, σ²I_d). Fit: sample mean and biased covariance (divide by the number of
 // points fit on, as np.cov(bias=True)). Sample: n draws from N(μ̂, Σ̂), Σ̂ possibly singular.
-import { gatherRows, mergeStats, pivotedCholesky, pointStats, sampleStatsWithFactor, sampleWithFactor, type PointStats, type PsdFactor } from './linalg';
+import { batchOf, batchStarts } from './batches';
+import { BartlettStats, DeferredDraws, mergeStats, pivotedCholesky, pointStats, sampleStatsWithFactor, type PointStats, type PsdFactor } from './linalg';
 import type { Rng } from './random';
 import { intParam, positiveParam, workflowParam, type RunConfig, type TaskSetting } from './setting';
 import type { Model } from './workflows';
@@ -14,12 +15,20 @@ export interface PointBatch {
   x: Float64Array;
 }
 
+/** What the loop holds: real points, or synthetic draws formed when read (DeferredDraws). */
+export type GaussianBatch = PointBatch | DeferredDraws;
+
+const pointsOf = (b: GaussianBatch) => (b instanceof DeferredDraws ? b.all() : b.x);
+const rowOf = (b: GaussianBatch, i: number) => (b instanceof DeferredDraws ? b.row(i) : b.x.subarray(i * b.d, i * b.d + b.d));
+
 export interface GaussianFit {
   mean: Float64Array;
-  /** Biased covariance, d × d row-major. */
-  cov: Float64Array;
   /** Σ̂ = F Fᵀ with F of the covariance's numerical rank: what sampling and the determinant use. */
   factor: PsdFactor;
+  /** tr Σ̂. */
+  trace: number;
+  /** Biased covariance, d × d row-major (formed on first use when the fit came with its factor). */
+  readonly cov: Float64Array;
 }
 
 export interface GaussianConfig {
@@ -28,36 +37,45 @@ export interface GaussianConfig {
   sigma2: number;
 }
 
-/** Fit mean and biased covariance from pooled statistics. */
+/**
+ * Fit mean and biased covariance from pooled statistics. Statistics drawn by Bartlett's decomposition
+ * (Replace's synthetic batches) carry a factor of their covariance, so no Cholesky decomposition is needed.
+ */
 export function fitGaussian(stats: PointStats): GaussianFit {
   const d = stats.dim;
+  if (stats instanceof BartlettStats) {
+    const factor = stats.covarianceFactor();
+    let trace = 0;
+    const L = factor.lower;
+    for (let i = 0; i < L.length; i++) trace += L[i] * L[i];
+    let cov: Float64Array | undefined;
+    return { mean: Float64Array.from(stats.mean), factor, trace, get cov() { return (cov ??= Float64Array.from(stats.scatter, (v) => v / stats.count)); } };
+  }
   const cov = new Float64Array(d * d);
   for (let i = 0; i < d * d; i++) cov[i] = stats.scatter[i] / stats.count;
-  return { mean: Float64Array.from(stats.mean), cov, factor: pivotedCholesky(cov, d) };
+  let trace = 0;
+  for (let i = 0; i < d; i++) trace += cov[i * d + i];
+  return { mean: Float64Array.from(stats.mean), cov, trace, factor: pivotedCholesky(cov, d) };
 }
 
 /** The paper's metrics against the true N(0, σ²I_d). */
 export function gaussianMetrics(fit: GaussianFit, sigma2: number): Record<string, number> {
   const d = fit.mean.length;
   let sq = 0;
-  let trace = 0;
-  for (let i = 0; i < d; i++) {
-    sq += fit.mean[i] * fit.mean[i];
-    trace += fit.cov[i * d + i];
-  }
+  for (let i = 0; i < d; i++) sq += fit.mean[i] * fit.mean[i];
   const logDetRatio = fit.factor.logDet - d * Math.log(sigma2);
   return {
     squared_error_of_mean: sq,
-    trace_ratio: trace / (d * sigma2),
+    trace_ratio: fit.trace / (d * sigma2),
     det_ratio: Math.exp(logDetRatio),
     log_det_ratio: logDetRatio,
     // for d = 1 this is the fitted variance itself
-    mean_variance: trace / d,
+    mean_variance: fit.trace / d,
   };
 }
 
 /** The Gaussian model of one run: real data drawn from `rng`. */
-export function gaussianModel(config: GaussianConfig, rng: Rng): Model<PointBatch, PointStats, GaussianFit> {
+export function gaussianModel(config: GaussianConfig, rng: Rng): Model<GaussianBatch, PointStats, GaussianFit> {
   const { dim: d, samples: n, sigma2 } = config;
   const sigma = Math.sqrt(sigma2);
   const real: PointBatch = { n, d, x: new Float64Array(n * d) };
@@ -65,11 +83,24 @@ export function gaussianModel(config: GaussianConfig, rng: Rng): Model<PointBatc
   return {
     real,
     size: (b) => b.n,
-    summarize: (b) => pointStats(b.x, b.n, b.d),
+    summarize: (b) => pointStats(pointsOf(b), b.n, d),
     merge: mergeStats,
-    take: (batches, indices) => ({ n: indices.length, d, x: gatherRows(batches.map((b) => b.x), d, indices) }),
+    take: (batches, indices) => {
+      const starts = batchStarts(batches.map((b) => b.n));
+      const batchIdx = new Int32Array(indices.length);
+      const rows: number[][] = batches.map(() => []);
+      for (let k = 0; k < indices.length; k++) {
+        const b = (batchIdx[k] = batchOf(starts, indices[k]));
+        rows[b].push(indices[k] - starts[b]);
+      }
+      batches.forEach((b, j) => { if (b instanceof DeferredDraws && rows[j].length > 0) b.formRows(rows[j]); }); // in bulk
+      const x = new Float64Array(indices.length * d);
+      for (let k = 0; k < indices.length; k++) x.set(rowOf(batches[batchIdx[k]], indices[k] - starts[batchIdx[k]]), k * d);
+      return { n: indices.length, d, x };
+    },
     fit: fitGaussian,
-    sample: (fit, m, r) => ({ n: m, d, x: sampleWithFactor(fit.mean, fit.factor, m, () => r.normal()) }),
+    // Points are formed when read: Accumulate-Subsample reads about half of them.
+    sample: (fit, m, r) => new DeferredDraws(fit.mean, fit.factor, m, () => r.normal()),
     // Replace and Accumulate only need the batch's mean and scatter: draw them directly (Bartlett),
     // O(d³) instead of O(n·d²). Below n − 1 < rank the scatter has no Bartlett form: draw the points.
     sampleSummary: (fit, m, r) => (m - 1 >= fit.factor.rank ? sampleStatsWithFactor(fit.mean, fit.factor, m, r) : undefined),

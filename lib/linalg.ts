@@ -1,7 +1,6 @@
 // Dense linear algebra on flat row-major Float64Arrays: the sufficient statistics of a point set
 // (count, mean, scatter matrix), their exact pooling, and a pivoted Cholesky factor that works for
 // positive semi-definite matrices — including singular and near-zero ones, which Replace produces.
-import { batchOf, batchStarts } from './batches';
 
 /** Sufficient statistics of m points in d dimensions: mean and scatter Σ (x − x̄)(x − x̄)ᵀ (d × d). */
 export interface PointStats {
@@ -58,7 +57,9 @@ export function pointStats(x: Float64Array, m: number, d: number): PointStats {
  * Pool `b` into `a` in place (Chan, Golub & LeVeque's pairwise update): the statistics of the union,
  * exactly as if computed on all points at once, at cost O(d²) whatever the counts.
  */
-export function mergeStats(a: PointStats, b: PointStats): PointStats {
+export function mergeStats(into: PointStats, b: PointStats): PointStats {
+  // Pooling into Bartlett statistics would leave their covariance factor stale: pool into a copy.
+  const a = into instanceof BartlettStats ? { count: into.count, dim: into.dim, mean: Float64Array.from(into.mean), scatter: Float64Array.from(into.scatter) } : into;
   const d = a.dim;
   const n = a.count + b.count;
   const w = (a.count * b.count) / n;
@@ -193,13 +194,151 @@ export function sampleWithFactor(mean: Float64Array, f: PsdFactor, n: number, no
 }
 
 /**
+ * n draws from N(mean, F Fᵀ) whose standard normals are drawn at once (from the same stream, in the same
+ * order, as sampleWithFactor) but whose points are formed only when read. Accumulate-Subsample reads only
+ * the points its subsamples pick, about half of all it samples over a run (a point of batch j is never
+ * picked with probability j/T), and forming a point is the O(d·rank) part. A point formed here has the
+ * same bits as sampleWithFactor gives it.
+ */
+export class DeferredDraws {
+  readonly dim: number;
+  private readonly points: Float64Array;
+  private readonly z: Float64Array;
+  private readonly formed: Uint8Array;
+  private remaining: number;
+
+  constructor(readonly mean: Float64Array, readonly factor: PsdFactor, readonly n: number, normal: () => number) {
+    this.dim = factor.dim;
+    this.points = new Float64Array(n * factor.dim);
+    this.z = new Float64Array(n * factor.rank);
+    for (let i = 0; i < this.z.length; i++) this.z[i] = normal();
+    this.formed = new Uint8Array(n);
+    this.remaining = n;
+  }
+
+  /** Point i (a view; do not modify). */
+  row(i: number): Float64Array {
+    const d = this.dim;
+    if (!this.formed[i]) this.formRows([i]);
+    return this.points.subarray(i * d, i * d + d);
+  }
+
+  /** Form the listed points not formed yet, four at a time (each entry of F loaded once per four). */
+  formRows(rows: ArrayLike<number>): void {
+    const todo: number[] = [];
+    for (let k = 0; k < rows.length; k++) {
+      const i = rows[k];
+      if (!this.formed[i]) {
+        this.formed[i] = 1; // also dedupes repeated rows
+        todo.push(i);
+      }
+    }
+    this.remaining -= todo.length;
+    const { dim: d, rank: r, perm, lower: L } = this.factor;
+    const z = this.z, out = this.points, mean = this.mean;
+    let s = 0;
+    for (; s + 4 <= todo.length; s += 4) {
+      const z0 = todo[s] * r, z1 = todo[s + 1] * r, z2 = todo[s + 2] * r, z3 = todo[s + 3] * r;
+      const o0 = todo[s] * d, o1 = todo[s + 1] * d, o2 = todo[s + 2] * d, o3 = todo[s + 3] * d;
+      for (let k = 0; k < d; k++) {
+        let v0 = 0, v1 = 0, v2 = 0, v3 = 0;
+        const row = k * r;
+        const last = k < r ? k : r - 1;
+        for (let c = 0; c <= last; c++) {
+          const l = L[row + c];
+          v0 += l * z[z0 + c];
+          v1 += l * z[z1 + c];
+          v2 += l * z[z2 + c];
+          v3 += l * z[z3 + c];
+        }
+        const i = perm[k];
+        const mu = mean[i];
+        out[o0 + i] = mu + v0;
+        out[o1 + i] = mu + v1;
+        out[o2 + i] = mu + v2;
+        out[o3 + i] = mu + v3;
+      }
+    }
+    for (; s < todo.length; s++) {
+      const zo = todo[s] * r, o = todo[s] * d;
+      for (let k = 0; k < d; k++) {
+        let v = 0;
+        const row = k * r;
+        const last = k < r ? k : r - 1;
+        for (let c = 0; c <= last; c++) v += L[row + c] * z[zo + c];
+        out[o + perm[k]] = mean[perm[k]] + v;
+      }
+    }
+  }
+
+  /** Every point, n × d row-major. */
+  all(): Float64Array {
+    if (this.remaining > 0) this.formRows(Array.from({ length: this.n }, (_, i) => i));
+    return this.points;
+  }
+}
+
+/**
+ * Statistics of n draws from N(mean, F Fᵀ) whose scatter was drawn by Bartlett's decomposition:
+ * scatter = B Bᵀ with B = F·A (d × r, lower trapezoidal in F's pivoted order). B/√n is then a
+ * factor of the fitted covariance scatter/n, so a fit on these statistics alone needs no Cholesky
+ * decomposition, and the d × d scatter is formed only if something asks for it (pooling under
+ * Accumulate): Replace's O(d³) per iteration drops to one triangular product.
+ */
+export class BartlettStats implements PointStats {
+  private scatterMatrix: Float64Array | undefined;
+  constructor(
+    readonly count: number,
+    readonly dim: number,
+    readonly mean: Float64Array,
+    /** F·A, d × r row-major in the pivoted order `perm`. */
+    private readonly b: Float64Array,
+    private readonly rank: number,
+    private readonly perm: Int32Array,
+  ) {}
+
+  /** scatter[perm[k], perm[l]] = B[k] · B[l], formed on first use. */
+  get scatter(): Float64Array {
+    if (this.scatterMatrix) return this.scatterMatrix;
+    const { dim: d, rank: r, perm, b: B } = this;
+    const scatter = new Float64Array(d * d);
+    for (let k = 0; k < d; k++) {
+      const rk = k * r;
+      const pk = perm[k];
+      for (let l = 0; l <= k; l++) {
+        const rl = l * r;
+        const lastC = l < r ? l : r - 1; // B[l, j] = 0 for j > l
+        let v = 0;
+        for (let j = 0; j <= lastC; j++) v += B[rk + j] * B[rl + j];
+        const pl = perm[l];
+        scatter[pk * d + pl] = v;
+        scatter[pl * d + pk] = v;
+      }
+    }
+    return (this.scatterMatrix = scatter);
+  }
+
+  /** A factor of the fitted (biased) covariance scatter/count: B/√count, same pivoted order. */
+  covarianceFactor(): PsdFactor {
+    const { dim: d, rank: r, perm } = this;
+    const scale = 1 / Math.sqrt(this.count);
+    const lower = new Float64Array(this.b.length);
+    for (let i = 0; i < lower.length; i++) lower[i] = this.b[i] * scale;
+    let logDet = r < d ? -Infinity : 0;
+    for (let k = 0; k < r && logDet > -Infinity; k++) logDet += 2 * Math.log(Math.abs(lower[k * r + k]));
+    return { dim: d, rank: r, perm, lower, logDet };
+  }
+}
+
+/**
  * The sufficient statistics of n fresh draws from N(μ, P L Lᵀ Pᵀ), drawn directly instead of through
  * the points: x̄ = μ + P L z/√n and, independently, scatter = (P L A)(P L A)ᵀ with A A ~ Wishart(I_r, n−1)
  * by Bartlett's decomposition (A lower-triangular, A_jj² ~ χ²(n−1−j), normals below). Exact in
  * distribution, at cost O(d²r) instead of O(n·d·r): what Replace and Accumulate need, since they never
- * look at the points themselves. Needs n − 1 ≥ rank.
+ * look at the points themselves. Needs n − 1 ≥ rank. The result
+ * carries B = P L A, from which a fit gets its covariance factor without a Cholesky decomposition.
  */
-export function sampleStatsWithFactor(mean: Float64Array, f: PsdFactor, n: number, rng: { normal(): number; chiSquared(k: number): number }): PointStats {
+export function sampleStatsWithFactor(mean: Float64Array, f: PsdFactor, n: number, rng: { normal(): number; chiSquared(k: number): number }): BartlettStats {
   const { dim: d, rank: r, perm, lower: L } = f;
   if (n - 1 < r) throw new RangeError(`sampleStatsWithFactor needs n - 1 >= rank, got n = ${n}, rank = ${r}`);
   const m = new Float64Array(d);
@@ -227,33 +366,5 @@ export function sampleStatsWithFactor(mean: Float64Array, f: PsdFactor, n: numbe
       B[k * r + j] = v;
     }
   }
-  // scatter[perm[k], perm[l]] = B[k] · B[l]
-  const scatter = new Float64Array(d * d);
-  for (let k = 0; k < d; k++) {
-    const rk = k * r;
-    const pk = perm[k];
-    for (let l = 0; l <= k; l++) {
-      const rl = l * r;
-      const lastC = l < r ? l : r - 1; // B[l, j] = 0 for j > l
-      let v = 0;
-      for (let j = 0; j <= lastC; j++) v += B[rk + j] * B[rl + j];
-      const pl = perm[l];
-      scatter[pk * d + pl] = v;
-      scatter[pl * d + pk] = v;
-    }
-  }
-  return { count: n, dim: d, mean: m, scatter };
-}
-
-/** Rows of several row-major blocks (all with d columns), picked by global row index. */
-export function gatherRows(blocks: readonly Float64Array[], d: number, indices: Int32Array): Float64Array {
-  const starts = batchStarts(blocks.map((b) => b.length / d));
-  const out = new Float64Array(indices.length * d);
-  for (let k = 0; k < indices.length; k++) {
-    const g = indices[k];
-    const b = batchOf(starts, g);
-    const row = g - starts[b];
-    out.set(blocks[b].subarray(row * d, row * d + d), k * d);
-  }
-  return out;
+  return new BartlettStats(n, d, m, B, r, perm);
 }

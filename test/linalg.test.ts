@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mergeStats, pivotedCholesky, pointStats, sampleStatsWithFactor, sampleWithFactor, gatherRows } from '../lib/linalg';
+import { DeferredDraws, mergeStats, pivotedCholesky, pointStats, sampleStatsWithFactor, sampleWithFactor } from '../lib/linalg';
+import { gatherRows } from '../lib/batches';
 import { createRng } from '../lib/random';
 import { assertClose, assertWithinSe } from './helpers';
 
@@ -123,6 +124,51 @@ test('statistics drawn directly (Bartlett) match statistics of drawn points in d
   assertWithinSe(s00, (n - 1) * 2, 'E scatter_00');
   assertWithinSe(s12, (n - 1) * 0.3, 'E scatter_12');
   assertWithinSe(s22sq, (n - 1) * (n + 1) * 0.25, 'E scatter_22²');
+});
+
+test('Bartlett statistics carry a factor of their covariance: F Fᵀ = scatter / n; pooling into them copies', () => {
+  const r = createRng('bartlett-factor');
+  const d = 5;
+  const a = new Float64Array(d * d);
+  for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) a[i * d + j] = (i === j ? 2 : 0) + 0.3 * Math.cos(i + j);
+  const f = pivotedCholesky(a, d);
+  const n = 9;
+  const s = sampleStatsWithFactor(new Float64Array(d), f, n, r);
+  const F = s.covarianceFactor();
+  assert.equal(F.rank, d);
+  let logDet = 0;
+  const cov = Float64Array.from(s.scatter, (v) => v / n);
+  const refactored = pivotedCholesky(cov, d);
+  for (let i = 0; i < d; i++) {
+    for (let j = 0; j < d; j++) {
+      let v = 0; // (P F Fᵀ Pᵀ)[i, j]
+      const ki = Array.from(F.perm).indexOf(i), kj = Array.from(F.perm).indexOf(j);
+      for (let c = 0; c < F.rank; c++) v += F.lower[ki * F.rank + c] * F.lower[kj * F.rank + c];
+      assert.ok(Math.abs(v - cov[i * d + j]) <= 1e-12 * Math.abs(cov[i * d + i]), `cov[${i},${j}]`);
+    }
+    logDet += 2 * Math.log(F.lower[i * F.rank + i]);
+  }
+  assert.ok(Math.abs(F.logDet - logDet) < 1e-12 && Math.abs(F.logDet - refactored.logDet) < 1e-10, `log det ${F.logDet} vs ${refactored.logDet}`);
+  const before = Float64Array.from(s.scatter);
+  const pooled = mergeStats(s, pointStats(Float64Array.from({ length: 3 * d }, (_, i) => i % 7), 3, d));
+  assert.notEqual(pooled, s, 'pooling into Bartlett statistics returns a new object');
+  assert.deepEqual(Array.from(s.scatter), Array.from(before), 'and leaves them unchanged');
+  assert.equal(pooled.count, n + 3);
+});
+
+test('deferred draws form exactly the points sampleWithFactor draws from the same stream, only when read', () => {
+  const d = 6, n = 11;
+  const a = new Float64Array(d * d);
+  for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) a[i * d + j] = (i === j ? 1.5 : 0) + 0.2 * Math.sin(i * j + 1);
+  const f = pivotedCholesky(a, d);
+  const mean = Float64Array.from({ length: d }, (_, i) => i - 2);
+  const eager = sampleWithFactor(mean, f, n, ((r) => () => r.normal())(createRng('deferred')));
+  const r = createRng('deferred');
+  const lazy = new DeferredDraws(mean, f, n, () => r.normal());
+  assert.deepEqual(Array.from(lazy.row(7)), Array.from(eager.subarray(7 * d, 8 * d)), 'one point, bit for bit');
+  lazy.formRows([3, 9, 3, 0, 10]); // repeated and out of order: formed once each
+  for (const i of [0, 3, 9, 10]) assert.deepEqual(Array.from(lazy.row(i)), Array.from(eager.subarray(i * d, i * d + d)), `point ${i}`);
+  assert.deepEqual(Array.from(lazy.all()), Array.from(eager), 'all points, bit for bit');
 });
 
 test('gatherRows picks rows across blocks by global index', () => {

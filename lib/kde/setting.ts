@@ -21,7 +21,7 @@
 // recorded number, are exactly those of a run that records every iteration; only the scoring that
 // nobody reads is skipped. That is what makes the T = 1000 appendix affordable with bandwidth rules:
 // a rescore at 28 iterations instead of 1000 (Σ t ≈ 6·10³ instead of 5·10⁵ pool sizes of n).
-import { gatherRows } from '../linalg';
+import { gatherRows } from '../batches';
 import type { Rng } from '../random';
 import { choiceParam, ConfigError, intParam, workflowParam, type ConfigValue, type Grid, type RunConfig, type TaskSetting } from '../setting';
 import type { Metrics, Model, Workflow } from '../workflows';
@@ -305,7 +305,7 @@ export const kdeSetting: TaskSetting = {
     { name: 'samples', list: true },
     { name: 'evaluate_at', list: false },
   ],
-  codeFiles: ['kde/setting.ts', 'kde/kernel-density.ts', 'kde/cell-grid.ts', 'kde/exp-neg.ts', 'kde/datasets.ts', 'linalg.ts'],
+  codeFiles: ['kde/setting.ts', 'kde/kernel-density.ts', 'kde/cell-grid.ts', 'kde/exp-neg.ts', 'kde/datasets.ts'],
   grid: (quick) => (quick ? KDE_MAIN_GRID_QUICK : KDE_MAIN_GRID),
   seeds: (quick) => (quick ? KDE_MAIN_SEEDS_QUICK : KDE_MAIN_SEEDS),
   validate: validateKdeConfig,
