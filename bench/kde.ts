@@ -4,7 +4,9 @@
 // same data, same samples: the two must give the same test NLL, and the ratio is the speed-up.
 //
 //   npx tsx bench/kde.ts            (also part of `npm run bench` when bench/run.ts includes it)
-import { KernelDensity } from '../lib/kde/kernel-density';
+import { createDataSource } from '../lib/kde/datasets';
+import { KernelDensity, logKernelSums } from '../lib/kde/kernel-density';
+import { useWasmKernel } from '../lib/kde/wasm-kernel';
 import { KdeModel, type KdeConfig, type KdeFit } from '../lib/kde/setting';
 import { createRng } from '../lib/random';
 import { runLoop, type Model } from '../lib/workflows';
@@ -78,4 +80,29 @@ export function printKdeBench(result: KdeBenchResult): void {
   console.log(`  ratio: ${ratio.toFixed(1)}x   (largest relative difference in test NLL: ${maxNllDifference.toExponential(1)})`);
 }
 
-if (require.main === module) printKdeBench(benchKde());
+/** The scoring kernel alone: 1000 points against 500 queries, WebAssembly SIMD against the JavaScript loops. */
+export function benchKernel(dataset: KdeConfig['dataset'] = 'moons', h = 0.1): { wasmMs: number; jsMs: number } {
+  const source = createDataSource(dataset, createRng('kernel-bench'));
+  const d = source.dimension;
+  const points = source.draw(1000, createRng('kernel-points'));
+  const queries = source.draw(500, createRng('kernel-queries'));
+  const out = new Float64Array(500);
+  const time = (wasm: boolean) => {
+    useWasmKernel(wasm);
+    for (let r = 0; r < 3; r++) logKernelSums('gaussian', h, d, points, queries, out);
+    const t0 = process.hrtime.bigint();
+    for (let r = 0; r < 20; r++) logKernelSums('gaussian', h, d, points, queries, out);
+    return seconds(t0) * 1000 / 20;
+  };
+  const jsMs = time(false);
+  const wasmMs = time(true);
+  return { wasmMs, jsMs };
+}
+
+if (require.main === module) {
+  printKdeBench(benchKde());
+  for (const [dataset, h] of [['moons', 0.1], ['moons', 1], ['swiss_roll', 0.5]] as const) {
+    const { wasmMs, jsMs } = benchKernel(dataset, h);
+    console.log(`scoring kernel (${dataset}, h=${h}, 1000 points × 500 queries): WebAssembly SIMD ${wasmMs.toFixed(2)} ms, JavaScript ${jsMs.toFixed(2)} ms, ratio ${(jsMs / wasmMs).toFixed(1)}x`);
+  }
+}

@@ -1,17 +1,7 @@
-// Scoring against points sorted into a grid of cells, so each query visits only the cells that can
-// matter instead of every point. Same numbers as the direct loops in kernel-density.ts, up to the
-// order of summation (last-bit rounding):
-//   - tophat: only points closer than h count, so only cells within h of the query are visited.
-//   - gaussian: a term exp(−(D − near)/(2h²)), with `near` the smallest squared distance, is skipped
-//     when D − near ≥ cutoff² (below double rounding, see logSumExpCutoff). Any upper bound U ≥ near
-//     gives a superset of the terms that matter, {D < U + cutoff²}. U is the nearest point among the
-//     query's own and adjacent cells; the cells within √(U + cutoff²) are then summed by the same
-//     one-pass rescaled log-sum-exp as the direct loop. A query with no point in its neighbourhood (a
-//     test point far from a collapsed model) falls back to every point.
-// Worth it when the data span many cells: blobs and the swiss roll at small bandwidths (the points
-// beyond the cutoff are then most of them). For d ∉ {2, 3} or a grid of few cells, callers use the
-// direct loops.
-import { expNeg } from './exp-neg';
+// Top-hat scoring against points sorted into a grid of cells: only points closer than h count, so a
+// query visits only the cells within h of it instead of every point. The same counts as the direct
+// loop in kernel-density.ts (integers: no rounding). Worth it when the data span many cells; for
+// d ∉ {2, 3} or a grid of few cells the caller uses the direct loop.
 
 export interface CellGrid {
   d: number;
@@ -120,67 +110,6 @@ export function tophatLogCountsGrid(g: CellGrid, h: number, queries: Float64Arra
       }
     }
     out[j] = Math.log(count);
-  }
-  return out;
-}
-
-/**
- * Gaussian log kernel sums of each query over the grid's points (see the header); `cutoffSq` is the
- * squared distance beyond the nearest point past which terms are below double rounding, `inv2h2` =
- * 1/(2h²). `direct(j)` scores query j against every point (the fallback).
- */
-export function gaussianLogSumsGrid(g: CellGrid, inv2h2: number, cutoffSq: number, queries: Float64Array, out: Float64Array, direct: (j: number) => number): Float64Array {
-  const { d, dims, start, xs, ys, zs, cell } = g;
-  for (let j = 0; j < out.length; j++) {
-    const x = queries[j * d], y = queries[j * d + 1], w = d === 3 ? queries[j * d + 2] : 0;
-    // An upper bound on the nearest squared distance: the nearest point in the adjacent cells.
-    let bound = Infinity;
-    {
-      const [x0, x1] = span(g, 0, x, cell), [y0, y1] = span(g, 1, y, cell), [z0, z1] = d === 3 ? span(g, 2, w, cell) : [0, 0];
-      for (let iz = z0; iz <= z1; iz++) {
-        for (let iy = y0; iy <= y1; iy++) {
-          const row = (iz * dims[1] + iy) * dims[0];
-          const end = start[row + x1 + 1];
-          for (let k = start[row + x0]; k < end; k++) {
-            const dx = xs[k] - x, dy = ys[k] - y, dw = zs[k] - w;
-            const dsq = dx * dx + dy * dy + dw * dw;
-            if (dsq < bound) bound = dsq;
-          }
-        }
-      }
-    }
-    if (bound === Infinity) {
-      out[j] = direct(j);
-      continue;
-    }
-    const reach2 = bound + cutoffSq;
-    const reach = Math.sqrt(reach2);
-    const [x0, x1] = span(g, 0, x, reach), [y0, y1] = span(g, 1, y, reach), [z0, z1] = d === 3 ? span(g, 2, w, reach) : [0, 0];
-    let near = Infinity;
-    let s = 0;
-    for (let iz = z0; iz <= z1; iz++) {
-      const gz = d === 3 ? gap2(g, 2, w, iz) : 0;
-      for (let iy = y0; iy <= y1; iy++) {
-        const gyz = gz + gap2(g, 1, y, iy);
-        if (gyz >= reach2) continue;
-        const row = (iz * dims[1] + iy) * dims[0];
-        for (let ix = x0; ix <= x1; ix++) {
-          if (gyz + gap2(g, 0, x, ix) >= reach2) continue;
-          const end = start[row + ix + 1];
-          for (let k = start[row + ix]; k < end; k++) {
-            const dx = xs[k] - x, dy = ys[k] - y, dw = zs[k] - w;
-            const dsq = dx * dx + dy * dy + dw * dw;
-            if (dsq < near) {
-              s = near - dsq < cutoffSq ? s * expNeg((near - dsq) * inv2h2) + 1 : 1;
-              near = dsq;
-            } else if (dsq - near < cutoffSq) {
-              s += expNeg((dsq - near) * inv2h2);
-            }
-          }
-        }
-      }
-    }
-    out[j] = Math.log(s) - near * inv2h2;
   }
   return out;
 }

@@ -72,7 +72,8 @@ export function logKernelNorm(kernel: Kernel, h: number, d: number): number {
 }
 
 import { batchOf, batchStarts } from '../batches';
-import { buildCellGrid, gaussianLogSumsGrid, tophatLogCountsGrid } from './cell-grid';
+import { buildCellGrid, tophatLogCountsGrid } from './cell-grid';
+import { gaussianLogSumsWasm } from './wasm-kernel';
 import { EXP_STEPS, EXP_TABLE, expNeg, logSumExpCutoff } from './exp-neg';
 export { expNeg, logSumExpCutoff } from './exp-neg';
 
@@ -86,28 +87,19 @@ export function logKernelSums(kernel: Kernel, h: number, d: number, points: Floa
   const q = queries.length / d;
   if (out.length !== q) throw new RangeError(`logKernelSums: out has length ${out.length}, expected ${q}`);
   if (m === 0) return out.fill(-Infinity);
-  // With enough queries to pay for sorting the points into cells, visit only the cells that matter.
-  const useGrid = q >= GRID_MIN_QUERIES && m >= GRID_MIN_POINTS;
   if (kernel === 'tophat') {
-    const grid = useGrid ? buildCellGrid(points, d, h) : null;
+    // With enough queries to pay for sorting the points into cells, visit only the cells within h.
+    const grid = q >= GRID_MIN_QUERIES && m >= GRID_MIN_POINTS ? buildCellGrid(points, d, h) : null;
     return grid ? tophatLogCountsGrid(grid, h, queries, out) : tophatLogCounts(h * h, d, points, queries, out);
   }
-  const inv2h2 = 1 / (2 * h * h);
-  const cutoffSq = logSumExpCutoff(m) / inv2h2;
-  const grid = useGrid ? buildCellGrid(points, d, GRID_CELLS_PER_CUTOFF * Math.sqrt(cutoffSq)) : null;
-  if (grid) {
-    const one = new Float64Array(1);
-    const direct = (j: number) => gaussianLogSumsDirect(h, d, points, queries.subarray(j * d, j * d + d), one)[0];
-    return gaussianLogSumsGrid(grid, inv2h2, cutoffSq, queries, out, direct);
-  }
+  if (gaussianLogSumsWasm(h, d, points, queries, out)) return out;
   return gaussianLogSumsDirect(h, d, points, queries, out);
 }
 
 const GRID_MIN_QUERIES = 32;
 const GRID_MIN_POINTS = 256;
-/** Grid cell side as a fraction of the cutoff distance (measured best in bench/kde.ts's data). */
-const GRID_CELLS_PER_CUTOFF = 0.5;
 
+/** The JavaScript loops: any d, and the fallback where WebAssembly SIMD is unavailable. */
 function gaussianLogSumsDirect(h: number, d: number, points: Float64Array, queries: Float64Array, out: Float64Array): Float64Array {
   if (d === 2) return gaussianLogSums2(h, points, queries, out);
   if (d === 3) return gaussianLogSums3(h, points, queries, out);
