@@ -38,8 +38,11 @@ export interface TaskSetting {
   validate(config: Record<string, unknown>): RunConfig;
   /** Optional relative cost of a run, so a sweep starts the longest runs first and ends without a long tail. */
   cost?(config: RunConfig): number;
-  /** The model of one run: its real data and evaluation, drawn from `rng`. */
-  createModel(config: RunConfig, rng: Rng): Model<any, any, any>;
+  /**
+   * The model of one run: its real data and evaluation, drawn from `rng` (the run's own stream). `seed`
+   * is for a setting whose runs share draws across configurations at a seed (lm-value pairs its cells).
+   */
+  createModel(config: RunConfig, rng: Rng, seed: number): Model<any, any, any>;
 }
 
 /**
@@ -52,7 +55,7 @@ export interface TaskSetting {
 export function prepareRun(setting: TaskSetting, config: RunConfig, seed: number): { model: Model<any, any, any>; loop: LoopOptions } {
   const { workflow, iterations, ...dataConfig } = config;
   const base = streamFor(setting.name, dataConfig, seed);
-  const model = setting.createModel(config, base.derive('real'));
+  const model = setting.createModel(config, base.derive('real'), seed);
   return { model, loop: { workflow, iterations, rng: base.derive(`loop:${workflow}`) } };
 }
 

@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { createRng, Rng } from '../lib/random';
-import { ConfigError, runOne } from '../lib/setting';
+import { ConfigError, prepareRun, runOne } from '../lib/setting';
 import { runLoop } from '../lib/workflows';
 import { lmBackend } from '../lib/lm/backend';
 import { computeWordnetSplit, formatConversation, isWellFormed, MAX_CONVERSATION_CHARS, TEST_SET_SIZE, toVocabulary, wordnetSplit } from '../lib/lm/corpus';
@@ -16,7 +16,7 @@ import { sampleConversations } from '../lib/lm/sample';
 import { lmSetting, LmModel } from '../lib/lm/setting';
 import { BOS, defaultTokenizer, EOS, Tokenizer } from '../lib/lm/tokenizer';
 import { evaluateLoss, train } from '../lib/lm/train';
-import { lmValueSetting } from '../lib/lm/value';
+import { lmValueSetting, LmValueModel } from '../lib/lm/value';
 import { loadWeights, saveWeights } from '../lib/lm/weights';
 
 const tok = defaultTokenizer();
@@ -188,15 +188,38 @@ test('take maps global indices through the pooled batches', () => {
   assert.equal(s.count, 3);
 });
 
-test('value of synthetic data: a cell mixes num_real real with num_synthetic synthetic conversations', () => {
-  const config = lmValueSetting.validate({ model: 'small', num_real: '10', num_synthetic: '6', source_samples: '200' });
-  const t = runOne(lmValueSetting, config, 0);
-  assert.deepEqual(Array.from(t.trainingSize), [16]);
-  assert.equal(t.metrics.proportion_real[0], 10 / 16);
-  assert.ok(t.metrics.synthetic_rejected_share[0] >= 0 && t.metrics.synthetic_rejected_share[0] < 1);
-  assert.ok(Number.isFinite(t.metrics.test_loss[0]));
-  const base = runOne(lmValueSetting, lmValueSetting.validate({ model: 'small', num_real: 0, num_synthetic: 0 }), 0);
-  assert.equal(base.metrics.test_loss[0], evaluateLoss(loadBaseModel('small').params, wordnetSplit().test.map((c) => tok.encodeSequence(c))));
+test('value of synthetic data: a cell mixes num_real real with num_synthetic synthetic conversations; the cells of a seed are paired', () => {
+  const prior = process.env.COLLAPSE_CACHE_DIR;
+  process.env.COLLAPSE_CACHE_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'collapse-value-'));
+  try {
+    const cell = (num_real: number, num_synthetic: number, seed = 0) => {
+      const config = lmValueSetting.validate({ model: 'small', num_real, num_synthetic, source_samples: 200 });
+      const { model } = prepareRun(lmValueSetting, config, seed);
+      return { config, model: model as LmValueModel };
+    };
+    const small = cell(10, 6).model.real;
+    const large = cell(25, 9).model.real;
+    assert.equal(small.length, 16);
+    // pairing: more real data extend the same real data, more synthetic data extend the same synthetic data
+    assert.deepEqual(large.slice(0, 10), small.slice(0, 10));
+    assert.deepEqual(large.slice(25, 31), small.slice(10, 16));
+    assert.ok(small.slice(10).every(isWellFormed), 'synthetic conversations are well-formed');
+    assert.notDeepEqual(cell(10, 6, 1).model.real, small, 'another seed, other draws');
+    const pool = fs.readdirSync(path.join(process.env.COLLAPSE_CACHE_DIR, 'lm-value-pool'));
+    assert.equal(pool.length, 2, 'one cached chunk of synthetic conversations per seed');
+
+    const { config } = cell(10, 6);
+    const t = runOne(lmValueSetting, config, 0);
+    assert.deepEqual(Array.from(t.trainingSize), [16]);
+    assert.equal(t.metrics.proportion_real[0], 10 / 16);
+    assert.ok(t.metrics.synthetic_rejected_share[0] >= 0 && t.metrics.synthetic_rejected_share[0] < 1);
+    assert.ok(Number.isFinite(t.metrics.test_loss[0]));
+    const base = runOne(lmValueSetting, lmValueSetting.validate({ model: 'small', num_real: 0, num_synthetic: 0 }), 0);
+    assert.equal(base.metrics.test_loss[0], evaluateLoss(loadBaseModel('small').params, wordnetSplit().test.map((c) => tok.encodeSequence(c))));
+  } finally {
+    if (prior === undefined) delete process.env.COLLAPSE_CACHE_DIR;
+    else process.env.COLLAPSE_CACHE_DIR = prior;
+  }
 });
 
 test('bad input throws ConfigError naming the value, before any work', () => {
