@@ -1,8 +1,8 @@
 // Setting 1 of the paper: multivariate Gaussian estimation (PAPER.md §1).
 // Real data: n draws from N(0, σ²I_d). Fit: sample mean and biased covariance (divide by the number of
 // points fit on, as np.cov(bias=True)). Sample: n draws from N(μ̂, Σ̂), Σ̂ possibly singular.
-import { batchOf, batchStarts } from './batches';
-import { BartlettStats, DeferredDraws, mergeStats, pivotedCholesky, pointStats, sampleStatsWithFactor, type PointStats, type PsdFactor } from './linalg';
+import { gatherRows } from './batches';
+import { BartlettStats, mergeStats, pivotedCholesky, pointStats, sampleStatsWithFactor, sampleWithFactor, type PointStats, type PsdFactor } from './linalg';
 import type { Rng } from './random';
 import { intParam, positiveParam, workflowParam, type RunConfig, type TaskSetting } from './setting';
 import type { Model } from './workflows';
@@ -14,12 +14,6 @@ export interface PointBatch {
   d: number;
   x: Float64Array;
 }
-
-/** What the loop holds: real points, or synthetic draws formed when read (DeferredDraws). */
-export type GaussianBatch = PointBatch | DeferredDraws;
-
-const pointsOf = (b: GaussianBatch) => (b instanceof DeferredDraws ? b.all() : b.x);
-const rowOf = (b: GaussianBatch, i: number) => (b instanceof DeferredDraws ? b.row(i) : b.x.subarray(i * b.d, i * b.d + b.d));
 
 export interface GaussianFit {
   mean: Float64Array;
@@ -75,7 +69,7 @@ export function gaussianMetrics(fit: GaussianFit, sigma2: number): Record<string
 }
 
 /** The Gaussian model of one run: real data drawn from `rng`. */
-export function gaussianModel(config: GaussianConfig, rng: Rng): Model<GaussianBatch, PointStats, GaussianFit> {
+export function gaussianModel(config: GaussianConfig, rng: Rng): Model<PointBatch, PointStats, GaussianFit> {
   const { dim: d, samples: n, sigma2 } = config;
   const sigma = Math.sqrt(sigma2);
   const real: PointBatch = { n, d, x: new Float64Array(n * d) };
@@ -83,24 +77,11 @@ export function gaussianModel(config: GaussianConfig, rng: Rng): Model<GaussianB
   return {
     real,
     size: (b) => b.n,
-    summarize: (b) => pointStats(pointsOf(b), b.n, d),
+    summarize: (b) => pointStats(b.x, b.n, d),
     merge: mergeStats,
-    take: (batches, indices) => {
-      const starts = batchStarts(batches.map((b) => b.n));
-      const batchIdx = new Int32Array(indices.length);
-      const rows: number[][] = batches.map(() => []);
-      for (let k = 0; k < indices.length; k++) {
-        const b = (batchIdx[k] = batchOf(starts, indices[k]));
-        rows[b].push(indices[k] - starts[b]);
-      }
-      batches.forEach((b, j) => { if (b instanceof DeferredDraws && rows[j].length > 0) b.formRows(rows[j]); }); // in bulk
-      const x = new Float64Array(indices.length * d);
-      for (let k = 0; k < indices.length; k++) x.set(rowOf(batches[batchIdx[k]], indices[k] - starts[batchIdx[k]]), k * d);
-      return { n: indices.length, d, x };
-    },
+    take: (batches, indices) => ({ n: indices.length, d, x: gatherRows(batches.map((b) => b.x), d, indices) }),
     fit: fitGaussian,
-    // Points are formed when read: Accumulate-Subsample reads about half of them.
-    sample: (fit, m, r) => new DeferredDraws(fit.mean, fit.factor, m, () => r.normal()),
+    sample: (fit, m, r) => ({ n: m, d, x: sampleWithFactor(fit.mean, fit.factor, m, () => r.normal()) }),
     // Replace and Accumulate only need the batch's mean and scatter: draw them directly (Bartlett),
     // O(d³) instead of O(n·d²). Below n − 1 < rank the scatter has no Bartlett form: draw the points.
     sampleSummary: (fit, m, r) => (m - 1 >= fit.factor.rank ? sampleStatsWithFactor(fit.mean, fit.factor, m, r) : undefined),
@@ -161,7 +142,7 @@ export const gaussianSetting: TaskSetting = {
     { name: 'samples', list: true },
     { name: 'sigma2', list: false },
   ],
-  codeFiles: ['gaussian.ts', 'linalg.ts'],
+  codeFiles: ['gaussian.ts', 'linalg.ts', 'linalg.wasm', 'wasm.ts'],
   grid: (quick) =>
     quick
       ? { workflow: WORKFLOWS, dim: [1, 3, 10], samples: [10, 32, 100], iterations: [40], sigma2: [1] }

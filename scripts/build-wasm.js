@@ -1,13 +1,20 @@
 #!/usr/bin/env node
-// Assemble lib/kde/kernel.wat into lib/kde/kernel.wasm (`npm run build:wasm`, with wabt). The small binary
-// is committed, so running the project needs no assembler; test/kde-wasm.test.ts checks it matches the text.
+// Assemble every lib/**/*.wat into the .wasm beside it (`npm run build:wasm`, with wabt). The small binaries
+// are committed, so running the project needs no assembler; test/wasm.test.ts checks they match the text.
 const fs = require('fs');
 const path = require('path');
 
-const WAT = path.join(__dirname, '..', 'lib', 'kde', 'kernel.wat');
-const WASM = WAT.replace(/\.wat$/, '.wasm');
+const LIB = path.join(__dirname, '..', 'lib');
 
-async function assemble(file = WAT) {
+/** Every .wat source under lib/, as absolute paths. */
+function sources(dir = LIB) {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    return e.isDirectory() ? sources(p) : e.name.endsWith('.wat') ? [p] : [];
+  });
+}
+
+async function assemble(file) {
   const wabt = await require('wabt')();
   const module = wabt.parseWat(path.basename(file), fs.readFileSync(file, 'utf8'), { simd: true });
   try {
@@ -18,13 +25,19 @@ async function assemble(file = WAT) {
   }
 }
 
-module.exports = { assemble, WAT, WASM };
+const wasmOf = (wat) => wat.replace(/\.wat$/, '.wasm');
+
+module.exports = { assemble, sources, wasmOf };
 
 if (require.main === module) {
-  assemble().then((bytes) => {
-    const tmp = `${WASM}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, bytes);
-    fs.renameSync(tmp, WASM);
-    console.log(`${path.relative(process.cwd(), WASM)}: ${bytes.length} bytes`);
-  });
+  (async () => {
+    for (const wat of sources()) {
+      const bytes = await assemble(wat);
+      const out = wasmOf(wat);
+      const tmp = `${out}.${process.pid}.tmp`;
+      fs.writeFileSync(tmp, bytes);
+      fs.renameSync(tmp, out);
+      console.log(`${path.relative(process.cwd(), out)}: ${bytes.length} bytes`);
+    }
+  })();
 }

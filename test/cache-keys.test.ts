@@ -25,6 +25,8 @@ const ENTRY: Record<string, string> = {
 function importsOf(file: string): string[] {
   const text = fs.readFileSync(path.join(lib, file), 'utf8');
   const out: string[] = [];
+  // WebAssembly kernels a module loads (lib/wasm.ts: loadWasm('name') reads lib/name.wasm)
+  for (const m of text.matchAll(/loadWasm<[^>]*>\('([^']+)'\)/g)) out.push(`${m[1]}.wasm`);
   const pattern = /^import\s+(?!type\b)[^;]*?from\s+'(\.[^']+)'|require\('(\.[^']+)'\)/gm;
   for (const m of text.matchAll(pattern)) {
     const spec = m[1] ?? m[2];
@@ -43,7 +45,7 @@ function reachable(entry: string): Set<string> {
     const f = todo.pop()!;
     if (seen.has(f) || NUMBER_NEUTRAL.has(f) || f.startsWith('plot/')) continue;
     seen.add(f);
-    todo.push(...importsOf(f));
+    if (f.endsWith('.ts')) todo.push(...importsOf(f));
   }
   return seen;
 }

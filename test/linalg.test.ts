@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DeferredDraws, mergeStats, pivotedCholesky, pointStats, sampleStatsWithFactor, sampleWithFactor } from '../lib/linalg';
+import { mergeStats, pivotedCholesky, pointStats, sampleStatsWithFactor, sampleWithFactor } from '../lib/linalg';
 import { gatherRows } from '../lib/batches';
 import { createRng } from '../lib/random';
 import { assertClose, assertWithinSe } from './helpers';
@@ -154,21 +154,6 @@ test('Bartlett statistics carry a factor of their covariance: F Fᵀ = scatter /
   assert.notEqual(pooled, s, 'pooling into Bartlett statistics returns a new object');
   assert.deepEqual(Array.from(s.scatter), Array.from(before), 'and leaves them unchanged');
   assert.equal(pooled.count, n + 3);
-});
-
-test('deferred draws form exactly the points sampleWithFactor draws from the same stream, only when read', () => {
-  const d = 6, n = 11;
-  const a = new Float64Array(d * d);
-  for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) a[i * d + j] = (i === j ? 1.5 : 0) + 0.2 * Math.sin(i * j + 1);
-  const f = pivotedCholesky(a, d);
-  const mean = Float64Array.from({ length: d }, (_, i) => i - 2);
-  const eager = sampleWithFactor(mean, f, n, ((r) => () => r.normal())(createRng('deferred')));
-  const r = createRng('deferred');
-  const lazy = new DeferredDraws(mean, f, n, () => r.normal());
-  assert.deepEqual(Array.from(lazy.row(7)), Array.from(eager.subarray(7 * d, 8 * d)), 'one point, bit for bit');
-  lazy.formRows([3, 9, 3, 0, 10]); // repeated and out of order: formed once each
-  for (const i of [0, 3, 9, 10]) assert.deepEqual(Array.from(lazy.row(i)), Array.from(eager.subarray(i * d, i * d + d)), `point ${i}`);
-  assert.deepEqual(Array.from(lazy.all()), Array.from(eager), 'all points, bit for bit');
 });
 
 test('gatherRows picks rows across blocks by global index', () => {

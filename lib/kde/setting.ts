@@ -305,7 +305,7 @@ export const kdeSetting: TaskSetting = {
     { name: 'samples', list: true },
     { name: 'evaluate_at', list: false },
   ],
-  codeFiles: ['kde/setting.ts', 'kde/kernel-density.ts', 'kde/wasm-kernel.ts', 'kde/kernel.wasm', 'kde/cell-grid.ts', 'kde/exp-neg.ts', 'kde/datasets.ts'],
+  codeFiles: ['kde/setting.ts', 'kde/kernel-density.ts', 'kde/wasm-kernel.ts', 'kde/kernel.wasm', 'wasm.ts', 'kde/cell-grid.ts', 'kde/exp-neg.ts', 'kde/datasets.ts'],
   grid: (quick) => (quick ? KDE_MAIN_GRID_QUICK : KDE_MAIN_GRID),
   seeds: (quick) => (quick ? KDE_MAIN_SEEDS_QUICK : KDE_MAIN_SEEDS),
   validate: validateKdeConfig,

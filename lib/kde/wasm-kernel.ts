@@ -6,17 +6,8 @@
 // The kernel is two passes per query: the nearest point's squared distance `near`, then
 // s = Σ exp(−(D − near)/(2h²)) over the terms inside the cutoff; log-sum = log s − near/(2h²).
 // The same arithmetic as the JavaScript loops, summed in another order: equal to ~1e-15.
-import * as fs from 'fs';
-import * as path from 'path';
-import { projectRoot } from '../project';
+import { loadWasm, wasmHeap, type WasmMemory } from '../wasm';
 import { EXP_TABLE, logSumExpCutoff } from './exp-neg';
-
-// The WebAssembly API, declared here because TypeScript's ES2020 library (tslab's) does not include it.
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
-const WA = (globalThis as unknown as { WebAssembly: { Module: new (bytes: Uint8Array) => object; Instance: new (module: object, imports: object) => { exports: object } } }).WebAssembly;
 
 interface Kernel {
   memory: WasmMemory;
@@ -27,18 +18,11 @@ interface Kernel {
 let kernel: Kernel | null | undefined;
 let enabled = process.env.COLLAPSE_KDE_WASM !== '0';
 
-/** The compiled kernel, or null where WebAssembly SIMD is unavailable (the JavaScript loops then run). */
+/** The compiled kernel with the exp table in place, or null where WebAssembly SIMD is unavailable. */
 function load(): Kernel | null {
   if (kernel !== undefined) return kernel;
-  try {
-    const bytes = fs.readFileSync(path.join(projectRoot(), 'lib', 'kde', 'kernel.wasm'));
-    const exports = new WA.Instance(new WA.Module(bytes), {}).exports as unknown as Kernel;
-    kernel = exports;
-    const table = new Float64Array(kernel.memory.buffer, 0, EXP_TABLE.length);
-    table.set(EXP_TABLE);
-  } catch {
-    kernel = null;
-  }
+  kernel = loadWasm<Kernel>('kde/kernel');
+  if (kernel) new Float64Array(kernel.memory.buffer, 0, EXP_TABLE.length).set(EXP_TABLE);
   return kernel;
 }
 
@@ -71,8 +55,7 @@ export function gaussianLogSumsWasm(h: number, d: number, points: Float64Array, 
   const sAt = qsAt + queries.length * 8;
   const nearAt = sAt + q * 8;
   const need = nearAt + q * 8;
-  if (k.memory.buffer.byteLength < need) k.memory.grow(Math.ceil((need - k.memory.buffer.byteLength) / 65536));
-  const heap = new Float64Array(k.memory.buffer);
+  const heap = wasmHeap(k.memory, need);
   for (let c = 0; c < d; c++) {
     const base = (TABLE_BYTES + c * coordBytes) / 8;
     for (let i = 0; i < m; i++) heap[base + i] = points[i * d + c];
