@@ -48,7 +48,10 @@ export async function initLmBackend(): Promise<BackendInfo> {
   const tf = require('@tensorflow/tfjs') as Tf;
   const wasm = require('@tensorflow/tfjs-backend-wasm');
   wasm.setWasmPaths(wasmDist() + path.sep);
-  if (!(await tf.setBackend('wasm'))) throw new Error('the tfjs wasm backend failed to start');
+  const before = processHandlers();
+  const started = await tf.setBackend('wasm');
+  removeHandlersAddedSince(before);
+  if (!started) throw new Error('the tfjs wasm backend failed to start');
   tfModule = tf;
   info = { name: 'wasm', detail: 'WebAssembly (XNNPACK), one thread, started asynchronously' };
   return info;
@@ -72,6 +75,34 @@ function startSync(): void {
     info = { name: 'wasm', detail: `WebAssembly (XNNPACK${simd ? ', SIMD' : ''}), one thread` };
   }
   tfModule = tf;
+}
+
+// Emscripten's Node glue installs process handlers that rethrow every uncaught exception and
+// unhandled rejection. In a tslab kernel that turns a harmless late rejection (tslab writing to a
+// closed socket at shutdown) into a crash that prints the glue's whole minified source; Node's own
+// default, or the host's handlers (tslab logs the error), is what the process should keep.
+const HANDLED_EVENTS = ['uncaughtException', 'unhandledRejection'];
+const processEvents: NodeJS.EventEmitter = process;
+
+function processHandlers(): Map<string, Function[]> {
+  return new Map(HANDLED_EVENTS.map((event) => [event, processEvents.listeners(event)]));
+}
+
+function removeHandlersAddedSince(before: Map<string, Function[]>): void {
+  for (const event of HANDLED_EVENTS) {
+    for (const listener of processEvents.listeners(event)) {
+      if (!before.get(event)!.includes(listener)) processEvents.removeListener(event, listener as (...args: unknown[]) => void);
+    }
+  }
+}
+
+function withoutGlueHandlers<T>(run: () => T): T {
+  const before = processHandlers();
+  try {
+    return run();
+  } finally {
+    removeHandlersAddedSince(before);
+  }
 }
 
 function tryRequire(name: string): unknown {
@@ -113,7 +144,7 @@ function startWasmSync(tf: Tf): { simd: boolean } {
   const g = globalThis as Record<string, unknown>;
   g.WasmBackendModule = module;
   try {
-    glue(module); // runs to completion synchronously because instantiateWasm did
+    withoutGlueHandlers(() => glue(module)); // runs to completion synchronously because instantiateWasm did
   } finally {
     delete g.WasmBackendModule;
   }
