@@ -30,9 +30,17 @@ export function codeVersion(setting: TaskSetting): string {
   return v;
 }
 
+/**
+ * data/cache/<folder>/<hash>.json for `key` under the setting's code version: a run's file, or one of
+ * the other things a setting caches (shared synthetic samples, a run's sample log, collapse times).
+ */
+export function keyedCachePath(folder: string, setting: TaskSetting, key: string): string {
+  const hash = createHash('sha256').update(`${codeVersion(setting)}|${key}`).digest('hex').slice(0, 24);
+  return path.join(cacheDir(), folder, `${hash}.json`);
+}
+
 export function runCachePath(setting: TaskSetting, config: RunConfig, seed: number): string {
-  const key = createHash('sha256').update(`${codeVersion(setting)}|${canonicalJson(config)}|${seed}`).digest('hex').slice(0, 24);
-  return path.join(cacheDir(), setting.name, `${key}.json`);
+  return keyedCachePath(setting.name, setting, `${canonicalJson(config)}|${seed}`);
 }
 
 // JSON has no Infinity or NaN; the metrics can be either (a zero density gives an infinite NLL).

@@ -11,14 +11,12 @@
 // still alive — at most min(K, n) — never K or n itself. Multinomial sampling splits n draws outcome by
 // outcome with exact binomials (Rng.binomial, O(log n) each); subsampling without replacement splits
 // them with exact hypergeometrics. A collapsed batch (one outcome) costs O(1) per iteration.
-import { createHash } from 'crypto';
 import * as fs from 'fs';
-import * as path from 'path';
 import { batchOf, batchStarts } from './batches';
-import { codeVersion } from './cache';
+import { keyedCachePath } from './cache';
 import { runJobs, workerCount } from './pool';
 import { createProgress } from './progress';
-import { cacheDir, writeFileAtomic } from './project';
+import { writeFileAtomic } from './project';
 import type { Rng } from './random';
 import type { Metrics, Model } from './workflows';
 import { WORKFLOWS } from './workflows';
@@ -571,8 +569,7 @@ export async function replaceCollapseTable(options: CollapseTableOptions): Promi
 }
 
 function collapseCachePath(task: CollapseTask): string {
-  const key = createHash('sha256').update(`${codeVersion(discreteSetting)}|collapse|${task.outcomes}|${task.samples}|${task.cap}|${task.seed}`).digest('hex').slice(0, 24);
-  return path.join(cacheDir(), 'discrete-collapse', `${key}.json`);
+  return keyedCachePath('discrete-collapse', discreteSetting, `collapse|${task.outcomes}|${task.samples}|${task.cap}|${task.seed}`);
 }
 
 function readCollapse(file: string): number | null | undefined {

@@ -3,13 +3,11 @@
 // the model's log of sampled and rejected conversations, cached under data/cache/lm-samples/. Its
 // trajectory also goes into the sweep's run cache, so a sweep that follows reuses the run instead of
 // computing it again.
-import { createHash } from 'crypto';
 import * as fs from 'fs';
-import * as path from 'path';
-import { codeVersion, runCachePath, writeCachedRun } from '../cache';
+import { keyedCachePath, runCachePath, writeCachedRun } from '../cache';
 import { runJobs, workerCount } from '../pool';
 import { createProgress } from '../progress';
-import { cacheDir, writeFileAtomic } from '../project';
+import { writeFileAtomic } from '../project';
 import { canonicalJson } from '../random';
 import { prepareRun } from '../setting';
 import { runLoop, WORKFLOW_LABELS, type Trajectory, type Workflow } from '../workflows';
@@ -31,7 +29,7 @@ export interface LmRunWithSamples {
 /** Run (or read from the cache) one lm run and keep its samples. */
 export function lmRunWithSamples(config: Record<string, unknown>, seed: number, options: { cache?: boolean } = {}): LmRunWithSamples {
   const run = lmSetting.validate(config);
-  const file = path.join(cacheDir(), 'lm-samples', `${createHash('sha256').update(`${codeVersion(lmSetting)}|${canonicalJson(run)}|${seed}`).digest('hex').slice(0, 24)}.json`);
+  const file = keyedCachePath('lm-samples', lmSetting, `${canonicalJson(run)}|${seed}`);
   if (options.cache !== false && fs.existsSync(file)) {
     const cached: LmRunWithSamples = JSON.parse(fs.readFileSync(file, 'utf8'), (_, v) => (v === 'NaN' ? NaN : v));
     const runFile = runCachePath(lmSetting, run, seed);

@@ -16,12 +16,10 @@
 // between two cells is not blurred by different draws. The synthetic samples are drawn in chunks of
 // CHUNK from streams of their own (so the first k samples do not depend on how many are asked) and
 // cached under data/cache/lm-value-pool/, so the source model is fine-tuned and sampled once per seed.
-import { createHash } from 'crypto';
 import * as fs from 'fs';
-import * as path from 'path';
 import type { ColumnTable } from 'arquero';
-import { codeVersion } from '../cache';
-import { cacheDir, writeFileAtomic } from '../project';
+import { keyedCachePath } from '../cache';
+import { writeFileAtomic } from '../project';
 import { streamFor, type Rng } from '../random';
 import { ConfigError, intParam, type Grid, type RunConfig, type TaskSetting } from '../setting';
 import { sweep, type SweepOptions } from '../sweep';
@@ -88,8 +86,7 @@ export function syntheticPool(config: ValueConfig, seed: number, count: number):
   let drawn = 0;
   let kept = 0;
   for (let c = 0; c * CHUNK < count; c++) {
-    const id = `${codeVersion(lmValueSetting)}|${config.model}|${config.source_samples}|${seed}|${c}`;
-    const file = path.join(cacheDir(), 'lm-value-pool', `${createHash('sha256').update(id).digest('hex').slice(0, 24)}.json`);
+    const file = keyedCachePath('lm-value-pool', lmValueSetting, `${config.model}|${config.source_samples}|${seed}|${c}`);
     let chunk: Chunk;
     try {
       chunk = JSON.parse(fs.readFileSync(file, 'utf8'));
