@@ -1,92 +1,139 @@
-// The command line: `collapse run <setting> [--flag value ...] --out FILE`.
-// Every flag is validated, and every configuration of the grid, before any run starts; a bad value
-// gets one line naming it and a non-zero exit, and no output file is written.
-import { toCsv } from './csv';
-import { writeFileAtomic } from './project';
-import { ConfigError, quickMode, type Grid } from './setting';
-import { getSetting, SETTING_NAMES } from './settings';
-import { planSweep, seedList, sweepColumns } from './sweep';
-import { WORKFLOWS } from './workflows';
+// The command line: `collapse run <setting> [--flag value ...] --out FILE`, `collapse --help`,
+// `collapse run <setting> --help`, `collapse --version`. Every flag comes from the setting's declaration;
+// every flag and every configuration of the grid is validated before any run starts, and a bad value
+// gets one line naming it, exit code 2, and no output file.
+import * as fs from 'fs';
+import * as path from 'path';
+import { parseArgs } from 'util';
+import { ConfigError } from './core/errors';
+import { describeType } from './core/params';
+import { projectRoot, writeFileAtomic } from './core/project';
+import { getSetting, settingNames } from './core/registry';
+import { quickMode, type Grid, type TaskSetting } from './core/setting';
+import { planSweep, sweepColumns } from './core/sweep';
+import { toCsv } from './tables/csv';
 
-const USAGE = `usage: collapse run <setting> [--workflow LIST] [--<setting flags> ...] [--iterations T] [--seeds N] --out FILE
-settings: ${SETTING_NAMES.join(', ')}
-  gaussian   [--dim LIST] [--samples LIST] [--sigma2 X]
-  kde        [--dataset LIST] [--bandwidth LIST] [--kernel gaussian|tophat] [--samples LIST]
-  lm         [--model SIZE] [--samples R]
-  lm-value   [--model LIST] [--num_real LIST] [--num_synthetic LIST] [--source_samples R]   (value of synthetic data)
-  discrete   [--outcomes LIST] [--samples LIST]
-  regression [--dim LIST] [--sigma2 LIST] [--samples LIST]
-LIST is comma-separated. Workflows: ${WORKFLOWS.join(', ')} (default: all three).
---seeds N runs seeds 0..N-1. --out - writes CSV to stdout. Defaults: the paper's grid (COLLAPSE_QUICK=1: the quick grid).`;
-
-interface ParsedRun {
-  setting: string;
-  values: Map<string, string>;
-}
-
-function parseArgs(argv: string[]): ParsedRun {
-  const [command, setting, ...rest] = argv;
-  if (command === undefined || command === '--help' || command === '-h' || command === 'help') throw new UsageRequest();
-  if (command !== 'run') throw new ConfigError(`unknown command '${command}' (expected: run)`);
-  if (setting === undefined || setting.startsWith('--')) throw new ConfigError('missing setting after run (expected one of: ' + SETTING_NAMES.join(', ') + ')');
-  const values = new Map<string, string>();
-  for (let i = 0; i < rest.length; i++) {
-    const arg = rest[i];
-    if (!arg.startsWith('--')) throw new ConfigError(`unexpected argument '${arg}'`);
-    let name = arg.slice(2);
-    let value: string | undefined;
-    const eq = name.indexOf('=');
-    if (eq >= 0) {
-      value = name.slice(eq + 1);
-      name = name.slice(0, eq);
-    } else {
-      value = rest[i + 1];
-      if (value === undefined || (value.startsWith('--') && value !== '-')) throw new ConfigError(`--${name} needs a value`);
-      i++;
-    }
-    if (values.has(name)) throw new ConfigError(`--${name} given twice`);
-    values.set(name, value);
+class HelpRequest extends Error {
+  constructor(readonly text: string) {
+    super(text);
   }
-  return { setting, values };
 }
 
-class UsageRequest extends Error {}
+function version(): string {
+  return JSON.parse(fs.readFileSync(path.join(projectRoot(), 'package.json'), 'utf8')).version;
+}
+
+function mainHelp(): string {
+  const names = settingNames();
+  const width = Math.max(...names.map((n) => n.length));
+  return [
+    'usage: collapse run <setting> [--<flag> VALUE ...] --out FILE',
+    '       collapse run <setting> --help     the setting\'s flags, defaults, grids and CSV columns',
+    '       collapse --version',
+    '',
+    'settings:',
+    ...names.map((n) => `  ${n.padEnd(width)}  ${getSetting(n).summary}`),
+    '',
+    'Every setting takes --seeds N (seeds 0..N-1) and --out FILE (- for stdout). Unset flags take the',
+    "paper's grid (COLLAPSE_QUICK=1: the quick grid). Runs are cached (data/cache, or COLLAPSE_CACHE_DIR)",
+    'and go to worker threads (COLLAPSE_WORKERS).',
+  ].join('\n');
+}
+
+function list(values: readonly unknown[]): string {
+  return values.map(String).join(',');
+}
+
+/** `collapse run <setting> --help`: generated from the declaration. */
+export function settingHelp(setting: TaskSetting): string {
+  const lines = [`collapse run ${setting.name}: ${setting.summary}`, '', 'flags:'];
+  const main = setting.grid(undefined, false).grid;
+  const quick = setting.grid(undefined, true).grid;
+  for (const [name, p] of Object.entries(setting.params)) {
+    lines.push(`  --${name} ${p.list ? 'LIST' : 'VALUE'}`);
+    lines.push(`      ${p.help}`);
+    lines.push(`      type: ${describeType(p)}; default: ${String(p.default)}`);
+    lines.push(`      paper's grid: ${list(main[name])}; quick grid: ${list(quick[name])}`);
+  }
+  const seeds = setting.grid(undefined, false).seeds;
+  lines.push('  --seeds N', `      seeds 0..N-1; default: ${seeds} (the paper's), ${setting.grid(undefined, true).seeds} in quick mode`);
+  lines.push('  --out FILE', '      the CSV (- for stdout); required');
+  const leading = ['workflow', ...setting.columns, 'seed', 'iteration', ...setting.metrics];
+  const trailing = Object.keys(setting.params).filter((k) => k !== 'workflow' && k !== 'iterations' && !setting.columns.includes(k));
+  lines.push('', `CSV columns: ${leading.join(',')}, then ${[...trailing, 'training_size'].join(', ')}`);
+  if (setting.gridNames.length > 1) {
+    lines.push('', `named grids (for sweep("${setting.name}", { grid: NAME }) in a notebook): ${setting.gridNames.join(', ')}`);
+  }
+  if (setting.example) lines.push('', `example: ${setting.example}`);
+  return lines.join('\n');
+}
+
+// util.parseArgs reads `--sigma2 -2` as a missing value; a negative number after a flag is its value.
+function joinNegativeValues(args: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const next = args[i + 1];
+    if (a.startsWith('--') && !a.includes('=') && next !== undefined && /^-(\d|\.\d|inf)/i.test(next)) {
+      out.push(`${a}=${next}`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
+}
 
 function splitList(flag: string, value: string): string[] {
   const items = value.split(',').map((s) => s.trim());
-  const empty = items.findIndex((s) => s === '');
-  if (empty >= 0) throw new ConfigError(`--${flag} has an empty item in '${value}'`);
+  if (items.some((s) => s === '')) throw new ConfigError(`--${flag} has an empty item in '${value}'`);
   return items;
 }
 
 /** Parse and validate everything; returns what to run. Throws ConfigError before any work. */
-export function planRun(argv: string[]): { setting: string; grid: Grid; seeds: number[]; out: string } {
-  const { setting: name, values } = parseArgs(argv);
+export function planRun(argv: string[]): { setting: TaskSetting; grid: Grid; seeds: number[]; out: string } {
+  const [command, name, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') throw new HelpRequest(mainHelp());
+  if (command === '--version' || command === '-v') throw new HelpRequest(version());
+  if (command !== 'run') throw new ConfigError(`unknown command '${command}' (expected: run, --help, --version)`);
+  if (name === undefined || name.startsWith('-')) throw new ConfigError(`missing setting after run (expected one of: ${settingNames().join(', ')})`);
   const setting = getSetting(name);
-  const quick = quickMode();
-  const defaults = setting.grid(quick);
-  const known = new Map<string, boolean>([['workflow', true], ['iterations', false], ...setting.flags.map((f) => [f.name, f.list] as [string, boolean])]);
-  for (const key of values.keys()) {
-    if (key !== 'out' && key !== 'seeds' && !known.has(key)) throw new ConfigError(`unknown flag --${key} for ${name} (expected: ${[...known.keys(), 'seeds', 'out'].map((k) => '--' + k).join(', ')})`);
+  const flags = [...Object.keys(setting.params), 'seeds', 'out'];
+  const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }> = { help: { type: 'boolean', short: 'h' } };
+  for (const f of flags) options[f] = { type: 'string', multiple: true };
+  let values: Record<string, string[] | boolean | undefined>;
+  try {
+    const parsed = parseArgs({ args: joinNegativeValues(rest), options, strict: true, allowPositionals: true });
+    if (parsed.positionals.length) throw new ConfigError(`unexpected argument '${parsed.positionals[0]}'`);
+    values = parsed.values as typeof values;
+  } catch (err) {
+    if (err instanceof ConfigError) throw err;
+    const e = err as Error & { code?: string };
+    const flag = /'(-[^' ]+)/.exec(e.message)?.[1] ?? '';
+    if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new ConfigError(`unknown flag ${flag} for ${name} (expected: ${flags.map((k) => '--' + k).join(', ')})`);
+    if (e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') throw new ConfigError(`${flag} needs a value`);
+    throw new ConfigError(e.message.split('\n')[0]);
   }
-  const out = values.get('out');
+  if (values.help) throw new HelpRequest(settingHelp(setting));
+  const one = (key: string): string | undefined => {
+    const v = values[key] as string[] | undefined;
+    if (v && v.length > 1) throw new ConfigError(`--${key} given twice`);
+    return v?.[0];
+  };
+  const out = one('out');
   if (out === undefined || out === '') throw new ConfigError('--out FILE is required (use --out - for stdout)');
-  const grid: Grid = { ...defaults };
-  for (const [key, list] of known) {
-    const v = values.get(key);
-    if (v === undefined) continue;
-    grid[key] = list ? splitList(key, v) : [v];
+  const defaults = setting.grid(undefined, quickMode());
+  const grid: Grid = { ...defaults.grid };
+  for (const [key, p] of Object.entries(setting.params)) {
+    const v = one(key);
+    if (v !== undefined) grid[key] = p.list ? splitList(key, v) : [v];
   }
-  const seedsText = values.get('seeds');
-  let seeds: number[];
-  if (seedsText === undefined) seeds = seedList(setting.seeds(quick));
-  else {
-    const n = Number(seedsText);
-    if (seedsText.trim() === '' || !Number.isInteger(n)) throw new ConfigError(`seeds must be an integer, got '${seedsText}'`);
-    seeds = seedList(n);
+  const seedsText = one('seeds');
+  let seeds: number | undefined;
+  if (seedsText !== undefined) {
+    seeds = Number(seedsText);
+    if (seedsText.trim() === '' || !Number.isInteger(seeds)) throw new ConfigError(`seeds must be an integer, got '${seedsText}'`);
   }
-  planSweep(setting, grid); // validates every configuration
-  return { setting: name, grid, seeds, out };
+  const plan = planSweep(setting, { grid, seeds: seeds ?? defaults.seeds }); // validates every configuration
+  return { setting, grid, seeds: plan.seeds, out };
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -98,8 +145,8 @@ export async function main(argv: string[]): Promise<number> {
     else writeFileAtomic(plan.out, csv);
     return 0;
   } catch (err) {
-    if (err instanceof UsageRequest) {
-      process.stdout.write(USAGE + '\n');
+    if (err instanceof HelpRequest) {
+      process.stdout.write(err.text + '\n');
       return 0;
     }
     const message = err instanceof ConfigError ? err.message : err instanceof Error ? `error: ${err.message}` : String(err);

@@ -1,5 +1,5 @@
 /** Colour assignment for hue levels. */
-import { ConfigError } from '../setting';
+import { ConfigError } from '../core/setting';
 import { CATEGORICAL, sequentialColor } from './theme';
 
 /**

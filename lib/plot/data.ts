@@ -1,7 +1,7 @@
 /** Small helpers the plots share: reading columns, ordering levels, labels, ranges. */
 import type { ColumnTable } from 'arquero';
-import { ConfigError } from '../setting';
-import { aggregate, AGGREGATE_COLUMNS, columnValues } from '../stats';
+import { ConfigError } from '../core/setting';
+import { aggregate, AGGREGATE_COLUMNS, columnValues } from '../tables/stats';
 import { DEFAULT_VALUE_LABELS, formatValue } from './theme';
 
 export { columnValues };

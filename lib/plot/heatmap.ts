@@ -3,7 +3,7 @@
  * Axes are categorical (evenly spaced cells) in numeric order; hover shows the mean, its 95 % interval and n.
  */
 import type { ColumnTable } from 'arquero';
-import { ConfigError } from '../setting';
+import { ConfigError } from '../core/setting';
 import { aggregateForPlot, columnLabel, columnValues, LabelOptions, orderLevels, requireColumns, valueLabel } from './data';
 import { Figure, FIGURE_CONFIG } from './figure';
 import { axisStyle, baseLayout, formatValue, titleObject, VIRIDIS_SCALE } from './theme';

@@ -4,7 +4,7 @@
  * Values a panel cannot show (NaN; ±∞; ≤ 0 on a log axis) are counted in a note inside the panel.
  */
 import type { ColumnTable } from 'arquero';
-import { ConfigError } from '../setting';
+import { ConfigError } from '../core/setting';
 import { hueColors } from './color';
 import { columnLabel, columnValues, facetTitle, LabelOptions, orderLevels, requireColumns, valueLabel } from './data';
 import { axisLayout, makeGrid, panelNote, titleAbove, titleRight } from './facets';

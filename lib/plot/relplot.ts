@@ -5,7 +5,7 @@
  *   relplot(rows, { x: 'iteration', y: 'trace_ratio', hue: 'samples', hueLog: true, col: 'workflow', logY: true })
  */
 import type { ColumnTable } from 'arquero';
-import { ConfigError } from '../setting';
+import { ConfigError } from '../core/setting';
 import { hueColors } from './color';
 import {
   aggregateForPlot, columnLabel, columnValues, Extent, facetTitle, LabelOptions, levelIndex, orderLevels, requireColumns, valueLabel,

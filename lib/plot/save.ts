@@ -1,11 +1,11 @@
 /** saveFigure: write a figure as PNG, SVG and/or standalone HTML, each file atomically. */
 import * as fs from 'fs';
 import * as path from 'path';
-import { ConfigError } from '../setting';
+import { ConfigError } from '../core/setting';
 import { Figure } from './figure';
 import { standaloneHtml } from './html';
 import { renderImage } from './render';
-import { writeFileAtomic } from '../project';
+import { writeFileAtomic } from '../core/project';
 
 export type FigureFormat = 'png' | 'svg' | 'html';
 const FORMATS: readonly FigureFormat[] = ['png', 'svg', 'html'];

@@ -2,7 +2,7 @@
  * scatterGrid: a grid of 2-D point clouds, e.g. the real data next to the samples of iterations 1, 10, 100.
  * Each panel may carry a grey `reference` cloud (the real data) drawn beneath its points.
  */
-import { ConfigError } from '../setting';
+import { ConfigError } from '../core/setting';
 import { Extent } from './data';
 import { axisLayout, makeGrid, titleAbove } from './facets';
 import { Figure, FIGURE_CONFIG, Trace } from './figure';

@@ -9,7 +9,7 @@
 import { Figure, figureSize, toPlainJson } from './figure';
 import { notebookHtml, StaticImage } from './html';
 import { renderImage, StaticRenderUnavailable } from './render';
-import { inKernel, publish } from '../notebook';
+import { inKernel, publish } from '../core/notebook';
 
 export interface ShowOptions {
   /** Static fallback image embedded in the output (default 'png'). */

@@ -16,11 +16,8 @@ export const FACET_TITLE_FONT_SIZE = 14;
 export const BAND_OPACITY = 0.16;
 
 /** Display names for the workflows, as the paper writes them; used for facet titles and legends by default. */
-export const WORKFLOW_LABELS: Record<string, string> = {
-  replace: 'Replace',
-  accumulate: 'Accumulate',
-  'accumulate-subsample': 'Accumulate-Subsample',
-};
+import { WORKFLOW_LABELS } from '../core/workflows';
+export { WORKFLOW_LABELS };
 
 /** Value labels applied unless a plot is given its own. */
 export const DEFAULT_VALUE_LABELS: Record<string, Record<string, string>> = { workflow: WORKFLOW_LABELS };

@@ -1,0 +1,160 @@
+// The sweep: a grid of configurations × seeds of one setting, run through the cached job runner (worker
+// threads, one cache file per run, so an interrupted sweep resumes where it stopped), returned as one
+// tidy table: workflow, <configuration>, seed, iteration, <metrics>, <other configuration>, training_size.
+import * as aq from 'arquero';
+import * as path from 'path';
+import { codeVersion } from './code-version';
+import type { CacheSlot } from './cache';
+import { ConfigError } from './errors';
+import { runCachedJobs } from './jobs';
+import { canonicalJson } from './random';
+import { resolveSetting, settingModule } from './registry';
+import { expandGrid, type ConfigValue, type Grid, type RunConfig, type TaskSetting } from './setting';
+import { runSweepTask, type SweepTask } from './sweep-task';
+import type { Trajectory } from './workflows';
+
+export interface SweepOptions {
+  /** A grid of configurations, or the name of one of the setting's grids (default: its first). */
+  grid?: Grid | string;
+  /** Seeds 0..N−1 for a number, or an explicit list. Default: the named grid's count for the mode. */
+  seeds?: number | readonly number[];
+  /** Quick grids (default: COLLAPSE_QUICK). */
+  quick?: boolean;
+  /** Worker threads (default: $COLLAPSE_WORKERS or the number of cores); 1 runs in this thread. */
+  workers?: number;
+  /** Show a progress bar (default true). */
+  progress?: boolean;
+  /** Read and write the run cache (default true). */
+  cache?: boolean;
+  /** Progress bar label (default: the setting's name). */
+  label?: string;
+}
+
+/** Columns of a sweep's results, in output order; numeric columns are Float64Arrays. */
+export type Columns = Record<string, Float64Array | ConfigValue[]>;
+
+export interface SweepPlan {
+  setting: TaskSetting;
+  configs: RunConfig[];
+  seeds: number[];
+}
+
+export function seedList(seeds: number | readonly number[]): number[] {
+  if (typeof seeds === 'number') {
+    if (!(Number.isInteger(seeds) && seeds >= 1)) throw new ConfigError(`seeds must be an integer >= 1, got ${seeds}`);
+    return Array.from({ length: seeds }, (_, i) => i);
+  }
+  if (!Array.isArray(seeds) || seeds.length === 0) throw new ConfigError(`seeds must be a count or a non-empty list, got ${String(seeds)}`);
+  for (const s of seeds) if (!(Number.isInteger(s) && s >= 0)) throw new ConfigError(`seed must be an integer >= 0, got ${s}`);
+  return [...seeds];
+}
+
+/** The sweep's configurations and seeds, every one validated before any work starts (ConfigError). */
+export function planSweep(settingOrName: string | TaskSetting, options: Pick<SweepOptions, 'grid' | 'seeds' | 'quick'> = {}): SweepPlan {
+  const setting = resolveSetting(settingOrName);
+  const named = typeof options.grid === 'object' ? undefined : setting.grid(options.grid, options.quick);
+  const grid = typeof options.grid === 'object' ? options.grid : named!.grid;
+  const configs = expandGrid(grid).map((c) => setting.validate(c));
+  const seeds = seedList(options.seeds ?? named?.seeds ?? setting.grid(undefined, options.quick).seeds);
+  return { setting, configs, seeds };
+}
+
+/** The code version of a setting's results: its declaring module's closure, or a notebook declaration's source. */
+export function settingVersion(setting: TaskSetting): string {
+  const file = settingModule(setting);
+  if (file) return codeVersion(file, setting.data);
+  const spec = (setting as TaskSetting & { spec: Record<string, unknown> }).spec;
+  const source = Object.entries(spec).map(([k, v]) => `${k}:${typeof v === 'function' ? String(v) : canonicalJson(v)}`).join('\n');
+  return codeVersion(path.join(__dirname, `setting${path.extname(__filename)}`), setting.data, source);
+}
+
+/** The cache slot of one run. */
+export function runSlot(setting: TaskSetting, config: RunConfig, seed: number): CacheSlot {
+  return { folder: setting.name, version: settingVersion(setting), key: `${canonicalJson(setting.identity(config))}|${seed}` };
+}
+
+/** Is a cached value a whole trajectory of this run? The problem, or undefined. */
+export function checkTrajectory(setting: TaskSetting, config: RunConfig, value: unknown): string | undefined {
+  const t = value as Trajectory;
+  const expected = setting.kind === 'loop' ? Number(config.iterations) : 1;
+  if (!t || typeof t !== 'object') return 'not a trajectory';
+  if (t.iterations !== expected) return `${String(t.iterations)} iterations, expected ${expected}`;
+  if (!(t.trainingSize instanceof Float64Array) || t.trainingSize.length !== expected) return 'training sizes missing or of the wrong length';
+  if (!t.metrics || typeof t.metrics !== 'object') return 'no metrics';
+  for (const [k, v] of Object.entries(t.metrics)) if (!(v instanceof Float64Array) || v.length !== expected) return `metric ${k} missing or of the wrong length`;
+  if (!(setting.metrics[0] in t.metrics)) return `metric ${setting.metrics[0]} missing`;
+  return undefined;
+}
+
+/** Run a sweep and return its columns. */
+export async function sweepColumns(settingOrName: string | TaskSetting, options: SweepOptions = {}): Promise<Columns> {
+  const plan = planSweep(settingOrName, options);
+  const { setting } = plan;
+  const file = settingModule(setting);
+  const tasks: SweepTask[] = [];
+  for (const config of plan.configs) for (const seed of plan.seeds) tasks.push({ file: file ?? '', setting: setting.name, config, seed });
+  const results = await runCachedJobs<SweepTask, Trajectory>({
+    label: options.label ?? setting.name,
+    tasks,
+    // a declaration in a module runs on the workers; one in a notebook cell, in this thread
+    run: file ? runSweepTask : (task) => setting.run(task.config, task.seed),
+    slot: options.cache === false ? undefined : (task) => runSlot(setting, task.config, task.seed),
+    check: (value, task) => checkTrajectory(setting, task.config, value),
+    cost: (task) => setting.cost(task.config),
+    workers: options.workers,
+    progress: options.progress,
+  });
+  return assemble(setting, tasks, results);
+}
+
+/** Run a sweep and return its tidy table (arquero): the form notebooks work with. */
+export async function sweep(settingOrName: string | TaskSetting, options: SweepOptions = {}): Promise<aq.ColumnTable> {
+  return toTable(await sweepColumns(settingOrName, options));
+}
+
+export function toTable(columns: Columns): aq.ColumnTable {
+  return aq.table(columns as Record<string, Float64Array | ConfigValue[]>);
+}
+
+// Iterations a run did not evaluate (every metric NaN, e.g. KDE's evaluate_at 'log' with T = 1000) are
+// left out: they hold nothing but the training size, and a T = 1000 sweep would be mostly such rows.
+function assemble(setting: TaskSetting, tasks: SweepTask[], results: Trajectory[]): Columns {
+  const recorded = (t: Trajectory, it: number) => Object.values(t.metrics).some((m) => !Number.isNaN(m[it]));
+  let rows = 0;
+  for (const t of results) for (let it = 0; it < t.iterations; it++) if (recorded(t, it)) rows++;
+  const identities = tasks.map((t) => setting.identity(t.config));
+  const configKeys = new Set<string>();
+  const metricKeys = new Set<string>(setting.metrics);
+  for (const c of identities) Object.keys(c).forEach((k) => configKeys.add(k));
+  for (const t of results) Object.keys(t.metrics).forEach((k) => metricKeys.add(k));
+  configKeys.delete('workflow');
+  configKeys.delete('iterations');
+  const leading = setting.columns;
+  const trailing = [...configKeys].filter((k) => !leading.includes(k));
+  const order = ['workflow', ...leading, 'seed', 'iteration', ...setting.metrics, ...trailing, 'training_size', ...[...metricKeys].filter((k) => !setting.metrics.includes(k))];
+  const cols: Columns = {};
+  // a cells setting has no workflow: its rows say 'replace' (one fit on the given data), as the CSV's first column
+  const valueOf = (c: RunConfig, key: string) => c[key] ?? (key === 'workflow' ? 'replace' : '');
+  for (const key of ['workflow', ...leading, ...trailing]) {
+    const numeric = identities.every((c) => typeof c[key] === 'number');
+    cols[key] = numeric ? new Float64Array(rows) : new Array<ConfigValue>(rows);
+  }
+  for (const key of ['seed', 'iteration', 'training_size', ...metricKeys]) cols[key] = new Float64Array(rows).fill(NaN);
+  let r = 0;
+  tasks.forEach((task, i) => {
+    const t = results[i];
+    const c = identities[i];
+    for (let it = 0; it < t.iterations; it++) {
+      if (!recorded(t, it)) continue;
+      for (const key of ['workflow', ...leading, ...trailing]) (cols[key] as ConfigValue[] | Float64Array)[r] = valueOf(c, key) as never;
+      (cols.seed as Float64Array)[r] = task.seed;
+      (cols.iteration as Float64Array)[r] = it + 1;
+      (cols.training_size as Float64Array)[r] = t.trainingSize[it];
+      for (const [k, v] of Object.entries(t.metrics)) (cols[k] as Float64Array)[r] = v[it];
+      r++;
+    }
+  });
+  const ordered: Columns = {};
+  for (const key of order) ordered[key] = cols[key];
+  return ordered;
+}
