@@ -1,7 +1,7 @@
 // Synthetic conversations: draw from the fine-tuned model at temperature 1, starting from BOS (an
-// empty prompt), and keep only well-formed ones until there are as many as asked (PAPER.md §3: "a
-// sample is kept only if it starts with `user: ` and contains exactly one `assistant: `; sampling
-// continues until there are as many as real training examples").
+// empty prompt), and keep only well-formed ones until there are as many as asked. As in the paper's
+// §2.3: a sample is kept only if it starts with `user: ` and contains exactly one `assistant: `, and
+// sampling continues until there are as many as real training examples.
 import type { Rng } from '../../core/random';
 import { isWellFormed, MAX_CONVERSATION_CHARS } from './corpus';
 import { GruDevice, sampleSequences, type GruParams } from './gru';
