@@ -88,6 +88,33 @@ function splitList(flag: string, value: string): string[] {
   return items;
 }
 
+/** The output file must be writable before any run starts; a temporary file a killed run left beside it is removed. */
+function checkOutput(out: string): void {
+  const file = path.resolve(out);
+  if (out.endsWith('/') || (fs.existsSync(file) && fs.statSync(file).isDirectory())) throw new ConfigError(`--out ${out} is a folder; give a file name`);
+  const dir = path.dirname(file);
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new ConfigError(`--out ${out}: the folder ${dir} does not exist`);
+  try {
+    fs.accessSync(dir, fs.constants.W_OK);
+  } catch {
+    throw new ConfigError(`--out ${out}: the folder ${dir} is not writable`);
+  }
+  const base = path.basename(file);
+  for (const f of fs.readdirSync(dir)) {
+    const m = f.startsWith(`${base}.`) && /\.(\d+)\.\d+\.tmp$/.exec(f);
+    if (m && !processAlive(Number(m[1]))) fs.rmSync(path.join(dir, f), { force: true });
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /** Parse and validate everything; returns what to run. Throws ConfigError before any work. */
 export function planRun(argv: string[]): { setting: TaskSetting; grid: Grid; seeds: number[]; out: string } {
   const [command, name, ...rest] = argv;
@@ -120,6 +147,7 @@ export function planRun(argv: string[]): { setting: TaskSetting; grid: Grid; see
   };
   const out = one('out');
   if (out === undefined || out === '') throw new ConfigError('--out FILE is required (use --out - for stdout)');
+  if (out !== '-') checkOutput(out);
   const defaults = setting.grid(undefined, quickMode());
   const grid: Grid = { ...defaults.grid };
   for (const [key, p] of Object.entries(setting.params)) {
