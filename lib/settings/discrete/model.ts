@@ -313,7 +313,8 @@ export class DiscreteModel implements Model<Counts, Counts, Counts> {
   /** Entropy of the uniform truth, log K: the denominator of entropy_fraction (as the authors define it). */
   readonly initialEntropy: number;
   // Accumulate-Subsample asks for a subsample of the whole history every iteration. The loop appends one
-  // batch per iteration to the same array, so pooling only the new batches keeps each call O(alive).
+  // batch per iteration to the same array, so pooling only the new batches keeps each call O(alive). A memo,
+  // not state: it is checked against the batches it was made from, and a different array is pooled afresh.
   private pool: { source: readonly Counts[]; merged: number; last: Counts; counts: Counts } | undefined;
 
   constructor(outcomes: number, samples: number, rng: Rng) {
