@@ -9,7 +9,7 @@ import * as path from 'path';
 import { projectRoot } from './project';
 
 // `import x from './a'`, `export { y } from './b'` (not `import type` / `export type`), `require('./c')`;
-// and the WebAssembly kernels a module loads by name (core/wasm.ts: loadWasm('settings/kde/kernel')).
+// and the WebAssembly kernels a module loads by name (core/wasm.ts: loadWasm with the name settings/kde/kernel reads lib/settings/kde/kernel.wasm).
 const IMPORT = /^\s*(?:import|export)\s+(?!type\b)[^;]*?from\s+['"](\.[^'"]+)['"]|\brequire\(['"](\.[^'"]+)['"]\)/gm;
 const WASM = /loadWasm(?:<[^>]*>)?\(['"]([^'"]+)['"]\)/g;
 
