@@ -6,10 +6,11 @@
 //   regression: Accumulate by pooled per-row sums (O(n·d) per iteration)
 //               vs refitting least squares on all t·n stacked rows (O(t·n·d²) per iteration)
 // Run: npx tsx bench/appendix.ts
-import { createRng, type Rng } from '../lib/random';
-import { runLoop, type Model, type Workflow } from '../lib/workflows';
-import { DiscreteModel, replaceCollapseIteration, type Counts } from '../lib/discrete';
-import { psdSolver, RegressionModel, type LabelledRows, type LinearFit } from '../lib/regression';
+import { createRng, type Rng } from '../lib/core/random';
+import { runLoop, type Model, type Workflow } from '../lib/core/workflows';
+import { DiscreteModel, type Counts } from '../lib/settings/discrete/model';
+import { replaceCollapseIteration } from '../lib/settings/discrete/collapse';
+import { psdSolver, RegressionModel, type LabelledRows, type LinearFit } from '../lib/settings/regression/model';
 
 function seconds(f: () => void): number {
   const t0 = performance.now();

@@ -3,12 +3,11 @@
 // training set as points, refits mean and covariance on all of it every iteration and always draws
 // the synthetic points (as the authors' numpy code does). Same process, same machine; prints both times and the ratio.
 //   npx tsx bench/gaussian.ts [--full-grid]   (--full-grid also times the paper's whole grid, 2 workers)
-import { gaussianSetting } from '../lib/gaussian';
-import { pivotedCholesky, pointStats, sampleWithFactor } from '../lib/linalg';
-import { createRng, type Rng } from '../lib/random';
-import { runOne } from '../lib/setting';
-import { sweepColumns } from '../lib/sweep';
-import { WORKFLOWS, type Workflow } from '../lib/workflows';
+import { gaussianSetting } from '../lib/settings/gaussian/setting';
+import { pivotedCholesky, pointStats, sampleWithFactor } from '../lib/settings/gaussian/linalg';
+import { createRng, type Rng } from '../lib/core/random';
+import { sweepColumns } from '../lib/core/sweep';
+import { WORKFLOWS, type Workflow } from '../lib/core/workflows';
 
 const d = 100, n = 1000, T = 100;
 
@@ -60,7 +59,7 @@ async function main(): Promise<void> {
   let ours = 0, base = 0;
   for (const workflow of WORKFLOWS) {
     const config = gaussianSetting.validate({ workflow, dim: d, samples: n, iterations: T });
-    const [a, traj] = time(() => runOne(gaussianSetting, config, 0));
+    const [a, traj] = time(() => gaussianSetting.run(config, 0));
     const [b, err] = time(() => baseline(workflow, createRng(`bench-${workflow}`)));
     ours += a;
     base += b;
@@ -68,7 +67,7 @@ async function main(): Promise<void> {
   }
   console.log(`  all three workflows    library ${ours.toFixed(2).padStart(7)} s   baseline ${base.toFixed(2).padStart(7)} s   ratio ${(base / ours).toFixed(1).padStart(6)}x`);
   if (process.argv.includes('--full-grid')) {
-    const grid = gaussianSetting.grid(false);
+    const { grid } = gaussianSetting.grid(undefined, false);
     const [s] = await (async () => {
       const t0 = performance.now();
       await sweepColumns('gaussian', { grid, seeds: 100, cache: false });

@@ -4,12 +4,12 @@
 // same data, same samples: the two must give the same test NLL, and the ratio is the speed-up.
 //
 //   npx tsx bench/kde.ts            (also part of `npm run bench` when bench/run.ts includes it)
-import { createDataSource } from '../lib/kde/datasets';
-import { KernelDensity, logKernelSums } from '../lib/kde/kernel-density';
-import { useWasmKernel } from '../lib/kde/wasm-kernel';
-import { KdeModel, type KdeConfig, type KdeFit } from '../lib/kde/setting';
-import { createRng } from '../lib/random';
-import { runLoop, type Model } from '../lib/workflows';
+import { createDataSource } from '../lib/settings/kde/datasets';
+import { KernelDensity, logKernelSums } from '../lib/settings/kde/kernel-density';
+import { useWasmKernel } from '../lib/settings/kde/wasm-kernel';
+import { KdeModel, type KdeConfig, type KdeFit } from '../lib/settings/kde/model';
+import { createRng } from '../lib/core/random';
+import { runLoop, type Model } from '../lib/core/workflows';
 
 export interface KdeBenchResult {
   dataset: string;

@@ -5,13 +5,13 @@
 // The two are the same kind of model, not the same function: the layers GRU is tfjs's standard
 // (reset-before) cell with a 32-wide input projection, as a researcher would write it.
 // Run: npx tsx bench/lm.ts [--batches N]
-import { createRng } from '../lib/random';
-import { lmBackend, tfjs } from '../lib/lm/backend';
-import { wordnetSplit } from '../lib/lm/corpus';
-import { initGru, parameterCount } from '../lib/lm/gru';
-import { HIDDEN_UNITS, MODEL_SIZES } from '../lib/lm/models';
-import { defaultTokenizer } from '../lib/lm/tokenizer';
-import { Trainer } from '../lib/lm/train';
+import { createRng } from '../lib/core/random';
+import { lmBackend, tfjs } from '../lib/settings/lm/backend';
+import { wordnetSplit } from '../lib/settings/lm/corpus';
+import { initGru, parameterCount } from '../lib/settings/lm/gru';
+import { HIDDEN_UNITS, MODEL_SIZES } from '../lib/settings/lm/models';
+import { defaultTokenizer } from '../lib/settings/lm/tokenizer';
+import { Trainer } from '../lib/settings/lm/train';
 
 const BATCH = 16;
 const argBatches = process.argv.indexOf('--batches');

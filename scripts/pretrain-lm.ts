@@ -8,16 +8,16 @@
 // corpus): random 96-character windows, each read after the BOS token, batch 32, Adam with a short
 // warm-up and a cosine decay from 3e-3 to 3e-4.
 import * as path from 'path';
-import { writeFileAtomic } from '../lib/project';
-import { Rng } from '../lib/random';
-import { lmBackend } from '../lib/lm/backend';
-import { computeWordnetSplit, pretrainingCorpus, TEST_SET_SIZE } from '../lib/lm/corpus';
-import { initGru, parameterCount } from '../lib/lm/gru';
-import { HIDDEN_UNITS, MODEL_SIZES, parseModelSize, type ModelSize } from '../lib/lm/models';
-import { lmDataDir } from '../lib/lm/paths';
-import { BOS, defaultTokenizer } from '../lib/lm/tokenizer';
-import { evaluateLoss, Trainer } from '../lib/lm/train';
-import { saveWeights } from '../lib/lm/weights';
+import { writeFileAtomic } from '../lib/core/project';
+import { Rng } from '../lib/core/random';
+import { lmBackend } from '../lib/settings/lm/backend';
+import { computeWordnetSplit, pretrainingCorpus, TEST_SET_SIZE } from '../lib/settings/lm/corpus';
+import { initGru, parameterCount } from '../lib/settings/lm/gru';
+import { HIDDEN_UNITS, MODEL_SIZES, parseModelSize, type ModelSize } from '../lib/settings/lm/models';
+import { lmDataDir } from '../lib/settings/lm/paths';
+import { BOS, defaultTokenizer } from '../lib/settings/lm/tokenizer';
+import { evaluateLoss, Trainer } from '../lib/settings/lm/train';
+import { saveWeights } from '../lib/settings/lm/weights';
 
 const WINDOW = 96;
 const BATCH = 32;

@@ -7,27 +7,24 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createRng } from '../lib/random';
-import { ConfigError, runOne } from '../lib/setting';
-import { runLoop, WORKFLOWS, type Workflow } from '../lib/workflows';
+import { createRng } from '../lib/core/random';
+import { ConfigError } from '../lib/core/setting';
+import { runLoop, WORKFLOWS, type Workflow } from '../lib/core/workflows';
 import {
   countsFromDense,
   countsToDense,
-  discreteSetting,
   DiscreteModel,
   entropyOf,
   hypergeometric,
-  iterationsToCollapse,
   logHypergeometricPmf,
   mergeCounts,
-  replaceCollapseIteration,
-  replaceCollapseTable,
   sampleMultinomial,
   sampleWithoutReplacement,
   uniformCounts,
-  type ColumnarTable,
   type Counts,
-} from '../lib/discrete';
+} from '../lib/settings/discrete/model';
+import { iterationsToCollapse, replaceCollapseIteration, replaceCollapseTable, type ColumnarTable } from '../lib/settings/discrete/collapse';
+import { discreteSetting } from '../lib/settings/discrete/setting';
 
 const Z = 4; // tolerance, in standard errors
 
@@ -290,7 +287,7 @@ test('Replace is absorbing: a lost outcome never returns, and entropy 0 stays 0'
 
 test('metrics: entropy fraction is relative to log K and zero proportions count the lost outcomes', () => {
   const config = discreteSetting.validate({ workflow: 'replace', outcomes: 1000, samples: 10, iterations: 30 });
-  const tr = runOne(discreteSetting, config, 3);
+  const tr = discreteSetting.run(config, 3);
   for (let t = 0; t < 30; t++) {
     const alive = tr.metrics.alive[t];
     assert.equal(tr.metrics.zero_proportions[t], 1000 - alive);
@@ -305,7 +302,7 @@ test('replaceCollapseIteration agrees with the recorded trajectories (same model
   const expected = new Map<number, number | null>();
   for (let seed = 0; seed < 20; seed++) {
     const config = discreteSetting.validate({ workflow: 'replace', outcomes: 10, samples: 10, iterations: T });
-    const tr = runOne(discreteSetting, config, seed);
+    const tr = discreteSetting.run(config, seed);
     for (let t = 1; t <= T; t++) {
       columns.workflow.push('replace');
       columns.outcomes.push(10);
@@ -343,9 +340,12 @@ test('replaceCollapseTable: the same collapse iterations on worker threads, in t
     // A cached result is read back rather than recomputed (planted value), and the in-thread path agrees.
     const planted = path.join(process.env.COLLAPSE_CACHE_DIR, 'discrete-collapse', files[0]);
     const entry = JSON.parse(fs.readFileSync(planted, 'utf8'));
-    fs.writeFileSync(planted, JSON.stringify({ ...entry, collapse_iteration: -1 }));
+    // entries are checked when read, so the planted value must be a possible one (a collapse iteration in 1..cap)
+    const plantedValue = entry.value === 1 ? 2 : 1;
+    fs.writeFileSync(planted, JSON.stringify({ ...entry, value: plantedValue }));
     const cached = await replaceCollapseTable({ ...options, workers: 1 });
-    assert.equal(cached.filter((r) => r.collapse_iteration === -1).length, 1);
+    const differing = cached.map((r, i) => [r.collapse_iteration, direct[i]]).filter(([c, d]) => c !== d);
+    assert.deepEqual(differing, [[plantedValue, entry.value]]);
     const fresh = await replaceCollapseTable({ ...options, workers: 1, cache: false });
     assert.deepEqual(fresh.map((r) => r.collapse_iteration), direct);
   } finally {
@@ -357,12 +357,12 @@ test('replaceCollapseTable: the same collapse iterations on worker threads, in t
 test('same configuration and seed give bit-identical trajectories', () => {
   for (const workflow of WORKFLOWS) {
     const config = discreteSetting.validate({ workflow, outcomes: '100', samples: '1000', iterations: '15' });
-    const a = runOne(discreteSetting, config, 7);
-    const b = runOne(discreteSetting, config, 7);
-    for (const name of discreteSetting.metricColumns) {
+    const a = discreteSetting.run(config, 7);
+    const b = discreteSetting.run(config, 7);
+    for (const name of discreteSetting.metrics) {
       assert.deepEqual(Buffer.from(a.metrics[name].buffer), Buffer.from(b.metrics[name].buffer), `${workflow} ${name}`);
     }
-    const c = runOne(discreteSetting, config, 8);
+    const c = discreteSetting.run(config, 8);
     assert.notDeepEqual(Array.from(a.metrics.entropy_fraction), Array.from(c.metrics.entropy_fraction), 'another seed differs');
   }
 });

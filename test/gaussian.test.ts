@@ -2,14 +2,14 @@
 // Each comparison allows 4 standard errors of the mean over seeds.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { accumulateExpectations, accumulateSquaredErrorBound, gaussianSetting, replaceDetRatio, replaceSquaredError, replaceTraceRatio } from '../lib/gaussian';
-import { runOne } from '../lib/setting';
-import type { Trajectory } from '../lib/workflows';
+import { gaussianSetting } from '../lib/settings/gaussian/setting';
+import { accumulateExpectations, accumulateSquaredErrorBound, replaceDetRatio, replaceSquaredError, replaceTraceRatio } from '../lib/settings/gaussian/theory';
+import type { Trajectory } from '../lib/core/workflows';
 import { assertWithinSe } from './helpers';
 
 function runs(workflow: string, dim: number, samples: number, iterations: number, seeds: number): Trajectory[] {
   const config = gaussianSetting.validate({ workflow, dim, samples, iterations, sigma2: 1 });
-  return Array.from({ length: seeds }, (_, s) => runOne(gaussianSetting, config, s));
+  return Array.from({ length: seeds }, (_, s) => gaussianSetting.run(config, s));
 }
 const at = (rs: Trajectory[], metric: string, t: number) => Float64Array.from(rs, (r) => r.metrics[metric][t - 1]);
 
@@ -99,9 +99,9 @@ test('validation names the bad value', () => {
 });
 
 test('share of real data in the training set: Replace 1 then 0, Accumulate 1/t, Subsample 1/t in expectation', async () => {
-  const { provenanceModel } = await import('../lib/provenance');
-  const { runLoop } = await import('../lib/workflows');
-  const { createRng } = await import('../lib/random');
+  const { provenanceModel } = await import('../lib/core/provenance');
+  const { runLoop } = await import('../lib/core/workflows');
+  const { createRng } = await import('../lib/core/random');
   const n = 50, T = 8;
   const rep = runLoop(provenanceModel(n, T), { workflow: 'replace', iterations: T, rng: createRng(1) });
   assert.deepEqual(Array.from(rep.metrics.real_share), [1, 0, 0, 0, 0, 0, 0, 0]);

@@ -3,9 +3,9 @@
 // from them by exactly the noise, whose moments are checked in standard errors.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createDataSource, DATASETS, datasetDimension, drawBlobCenters, makeBlobs, makeCircles, makeMoons, makeSwissRoll, parseDataset, toRows } from '../lib/kde/datasets';
-import { createRng } from '../lib/random';
-import { ConfigError } from '../lib/setting';
+import { createDataSource, DATASETS, datasetDimension, drawBlobCenters, makeBlobs, makeCircles, makeMoons, makeSwissRoll, parseDataset, toRows } from '../lib/settings/kde/datasets';
+import { createRng } from '../lib/core/random';
+import { ConfigError } from '../lib/core/setting';
 
 function meanAndSe(values: number[]): { mean: number; se: number; variance: number } {
   const n = values.length;

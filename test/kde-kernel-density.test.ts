@@ -15,9 +15,9 @@ import {
   parseBandwidth,
   resolveBandwidth,
   sampleKde,
-} from '../lib/kde/kernel-density';
-import { createRng } from '../lib/random';
-import { ConfigError } from '../lib/setting';
+} from '../lib/settings/kde/kernel-density';
+import { createRng } from '../lib/core/random';
+import { ConfigError } from '../lib/core/setting';
 
 /** Naive log density, d arbitrary: direct sums over all points. */
 function referenceLogDensity(points: number[][], query: number[], kernel: 'gaussian' | 'tophat', h: number): number {

@@ -2,12 +2,13 @@
 // its cost per iteration does not grow, runs are reproducible, and configurations are validated.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { KernelDensity, sampleKde } from '../lib/kde/kernel-density';
-import { expectedKdeNll } from '../lib/kde/snapshots';
-import { isEvaluated, KDE_TEST_POINTS, KdeModel, kdeMetrics, kdeSetting, kdeSweep, type KdeConfig, type KdeFit } from '../lib/kde/setting';
-import { createRng } from '../lib/random';
-import { ConfigError, expandGrid, runOne } from '../lib/setting';
-import { runLoop, WORKFLOWS, type Workflow } from '../lib/workflows';
+import { KernelDensity, sampleKde } from '../lib/settings/kde/kernel-density';
+import { expectedKdeNll } from '../lib/settings/kde/snapshots';
+import { isEvaluated, KDE_TEST_POINTS, KdeModel, kdeMetrics, type KdeConfig, type KdeFit } from '../lib/settings/kde/model';
+import { kdeSetting } from '../lib/settings/kde/setting';
+import { createRng } from '../lib/core/random';
+import { ConfigError, expandGrid } from '../lib/core/setting';
+import { runLoop, WORKFLOWS, type Workflow } from '../lib/core/workflows';
 
 /** Run the loop on a fresh model, keeping every fit. */
 function runWithFits(config: KdeConfig, workflow: Workflow, iterations: number, seed = 0) {
@@ -90,9 +91,9 @@ test("evaluate_at 'log' records t = 1…10, 20…100, 200…; the recorded numbe
   assert.deepEqual(recorded.slice(-3), [800, 900, 1000]);
   for (const bandwidth of [0.3, 'scott'] as const) {
     for (const workflow of WORKFLOWS) {
-      const config: KdeConfig = { dataset: 'moons', kernel: 'gaussian', bandwidth, samples: 20, workflow };
+      const config: KdeConfig = { dataset: 'moons', kernel: 'gaussian', bandwidth, samples: 20 };
       const full = runWithFits(config, workflow, 25).trajectory.metrics.test_nll;
-      const sparse = runWithFits({ ...config, evaluateAt: 'log' }, workflow, 25).trajectory.metrics.test_nll;
+      const sparse = runWithFits({ ...config, evaluate_at: 'log' }, workflow, 25).trajectory.metrics.test_nll;
       for (let t = 1; t <= 25; t++) {
         if (isEvaluated('log', t)) assert.equal(sparse[t - 1], full[t - 1], `${bandwidth} ${workflow} t=${t}`);
         else assert.ok(Number.isNaN(sparse[t - 1]), `${bandwidth} ${workflow} t=${t} should not be evaluated`);
@@ -100,15 +101,16 @@ test("evaluate_at 'log' records t = 1…10, 20…100, 200…; the recorded numbe
     }
   }
   // With a rule under Accumulate, only recorded iterations rescore the pool: Σ t·n over t = 1…10, 20.
-  const { scoredAfter } = runWithFits({ dataset: 'moons', kernel: 'gaussian', bandwidth: 'scott', samples: 20, evaluateAt: 'log' }, 'accumulate', 25);
+  const { scoredAfter } = runWithFits({ dataset: 'moons', kernel: 'gaussian', bandwidth: 'scott', samples: 20, evaluate_at: 'log' }, 'accumulate', 25);
   assert.equal(scoredAfter[24], 20 * (55 + 20));
   // A fixed bandwidth under Accumulate keeps its running sums (n new points every iteration); under
   // Replace only the 11 recorded iterations are scored.
-  const fixed = (workflow: Workflow) => runWithFits({ dataset: 'moons', kernel: 'gaussian', bandwidth: 0.2, samples: 20, evaluateAt: 'log', workflow }, workflow, 25).scoredAfter[24];
+  const fixed = (workflow: Workflow) => runWithFits({ dataset: 'moons', kernel: 'gaussian', bandwidth: 0.2, samples: 20, evaluate_at: 'log' }, workflow, 25).scoredAfter[24];
   assert.equal(fixed('accumulate'), 20 * 25);
   assert.equal(fixed('replace'), 20 * 11);
   assert.equal(kdeSetting.validate({ evaluate_at: 'log' }).evaluate_at, 'log');
-  assert.equal('evaluate_at' in kdeSetting.validate({ evaluate_at: 'all' }), false, 'the default schedule stays out of the configuration');
+  assert.equal('evaluate_at' in kdeSetting.identity(kdeSetting.validate({ evaluate_at: 'all' })), false, "the default schedule stays out of the configuration's identity");
+  assert.equal(kdeSetting.identity(kdeSetting.validate({ evaluate_at: 'log' })).evaluate_at, 'log');
 });
 
 test('the pooled summary keeps batch references, not copies; a fit does not change when the pool grows', () => {
@@ -133,12 +135,12 @@ test('Replace and Accumulate-Subsample fit n points; scores equal a fresh KDE on
 
 test('a run is bit-identical for the same configuration and seed; seeds differ; iteration 1 is shared by the workflows', () => {
   const config = kdeSetting.validate({ workflow: 'replace', dataset: 'blobs', bandwidth: '0.5', samples: '32', iterations: '8' });
-  const a = runOne(kdeSetting, config, 3);
-  const b = runOne(kdeSetting, config, 3);
-  const c = runOne(kdeSetting, config, 4);
+  const a = kdeSetting.run(config, 3);
+  const b = kdeSetting.run(config, 3);
+  const c = kdeSetting.run(config, 4);
   assert.deepEqual(a.metrics, b.metrics);
   assert.notDeepEqual(a.metrics.test_nll, c.metrics.test_nll);
-  const first = WORKFLOWS.map((workflow) => runOne(kdeSetting, { ...config, workflow }, 3).metrics.test_nll[0]);
+  const first = WORKFLOWS.map((workflow) => kdeSetting.run({ ...config, workflow }, 3).metrics.test_nll[0]);
   assert.ok(first.every((v) => v === first[0]), `iteration-1 NLL differs across workflows: ${first}`);
 });
 
@@ -150,10 +152,10 @@ test('metrics: test_nll = −mean log density; zero densities make it infinite a
   assert.deepEqual(kdeMetrics(Float64Array.of(-1, -3)), { test_nll: 2, zero_density_share: 0, test_nll_on_support: 2 });
   assert.ok(Number.isNaN(kdeMetrics(Float64Array.of(-Infinity)).test_nll_on_support));
 
-  const tophat = runOne(kdeSetting, kdeSetting.validate({ workflow: 'replace', dataset: 'blobs', kernel: 'tophat', bandwidth: 0.1, samples: 10, iterations: 3 }), 0);
+  const tophat = kdeSetting.run(kdeSetting.validate({ workflow: 'replace', dataset: 'blobs', kernel: 'tophat', bandwidth: 0.1, samples: 10, iterations: 3 }), 0);
   assert.ok(tophat.metrics.zero_density_share[0] > 0, 'ten points with h = 0.1 leave most blob test points at zero density');
   assert.equal(tophat.metrics.test_nll[0], Infinity);
-  const gaussian = runOne(kdeSetting, kdeSetting.validate({ workflow: 'replace', dataset: 'blobs', bandwidth: 0.01, samples: 10, iterations: 3 }), 0);
+  const gaussian = kdeSetting.run(kdeSetting.validate({ workflow: 'replace', dataset: 'blobs', bandwidth: 0.01, samples: 10, iterations: 3 }), 0);
   assert.ok(Array.from(gaussian.metrics.test_nll).every(Number.isFinite), 'a Gaussian KDE never gives zero density, even at h = 0.01');
   assert.deepEqual(Array.from(gaussian.metrics.zero_density_share), [0, 0, 0]);
 });
@@ -178,10 +180,12 @@ test('the model: n real points, a fixed test set of 500 from the same distributi
 
 test('validate: strings as the CLI passes them, defaults, and one-line ConfigErrors naming the value', () => {
   const c = kdeSetting.validate({ workflow: 'accumulate', dataset: 'circles', kernel: 'tophat', bandwidth: '0.316', samples: '316', iterations: '1000' });
-  assert.deepEqual(c, { workflow: 'accumulate', dataset: 'circles', kernel: 'tophat', bandwidth: 0.316, samples: 316, iterations: 1000 });
+  assert.deepEqual(c, { workflow: 'accumulate', dataset: 'circles', kernel: 'tophat', bandwidth: 0.316, samples: 316, iterations: 1000, evaluate_at: 'all' });
+  assert.deepEqual(kdeSetting.identity(c), { workflow: 'accumulate', dataset: 'circles', kernel: 'tophat', bandwidth: 0.316, samples: 316, iterations: 1000 });
   assert.equal(kdeSetting.validate({ bandwidth: 'scott' }).bandwidth, 'scott');
   const defaults = kdeSetting.validate({});
-  assert.deepEqual(Object.keys(defaults).sort(), ['bandwidth', 'dataset', 'iterations', 'kernel', 'samples', 'workflow']);
+  assert.deepEqual(Object.keys(defaults).sort(), ['bandwidth', 'dataset', 'evaluate_at', 'iterations', 'kernel', 'samples', 'workflow']);
+  assert.deepEqual(Object.keys(kdeSetting.identity(defaults)).sort(), ['bandwidth', 'dataset', 'iterations', 'kernel', 'samples', 'workflow']);
   const bad: [Record<string, unknown>, string][] = [
     [{ dataset: 'spiral' }, "'spiral'"],
     [{ kernel: 'cosine' }, "'cosine'"],
@@ -204,23 +208,24 @@ test('validate: strings as the CLI passes them, defaults, and one-line ConfigErr
 });
 
 test('grids: the main grid is 4 data sets × 3 bandwidths × 5 sizes × 3 workflows, T = 100, 100 seeds; all grids validate', () => {
-  const main = expandGrid(kdeSetting.grid(false)).map((c) => kdeSetting.validate(c));
+  const main = expandGrid(kdeSetting.grid(undefined, false).grid).map((c) => kdeSetting.validate(c));
   assert.equal(main.length, 4 * 3 * 5 * 3);
   assert.ok(main.every((c) => c.iterations === 100 && c.kernel === 'gaussian'));
-  assert.equal(kdeSetting.seeds(false), 100);
+  assert.equal(kdeSetting.grid(undefined, false).seeds, 100);
+  assert.deepEqual(kdeSetting.grid('main', false), kdeSetting.grid(undefined, false));
   for (const name of ['main', 'bandwidth', 'rules', 'tophat'] as const) {
     for (const quick of [false, true]) {
-      const { grid, seeds } = kdeSweep(name, quick);
+      const { grid, seeds } = kdeSetting.grid(name, quick);
       assert.ok(seeds >= 1);
       for (const c of expandGrid(grid)) kdeSetting.validate(c);
     }
   }
-  assert.equal(kdeSweep('bandwidth', false).grid.iterations[0], 1000);
-  assert.equal(kdeSweep('bandwidth', false).grid.bandwidth.length, 9);
-  assert.deepEqual(kdeSweep('rules', false).grid.bandwidth, ['scott', 'silverman']);
-  assert.deepEqual(kdeSweep('tophat', false).grid.kernel, ['tophat']);
-  assert.deepEqual(kdeSetting.configColumns, ['dataset', 'kernel', 'bandwidth', 'samples']);
-  assert.equal(kdeSetting.metricColumns[0], 'test_nll');
+  assert.equal(kdeSetting.grid('bandwidth', false).grid.iterations[0], 1000);
+  assert.equal(kdeSetting.grid('bandwidth', false).grid.bandwidth.length, 9);
+  assert.deepEqual(kdeSetting.grid('rules', false).grid.bandwidth, ['scott', 'silverman']);
+  assert.deepEqual(kdeSetting.grid('tophat', false).grid.kernel, ['tophat']);
+  assert.deepEqual(kdeSetting.columns, ['dataset', 'kernel', 'bandwidth', 'samples']);
+  assert.equal(kdeSetting.metrics[0], 'test_nll');
 });
 
 test('expectedKdeNll: the NLL of the expected density matches a Monte Carlo average over runs (4 SE), for each workflow', () => {

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mergeStats, pivotedCholesky, pointStats, sampleStatsWithFactor, sampleWithFactor } from '../lib/linalg';
-import { gatherRows } from '../lib/batches';
-import { createRng } from '../lib/random';
+import { mergeStats, pivotedCholesky, pointStats, sampleStatsWithFactor, sampleWithFactor } from '../lib/settings/gaussian/linalg';
+import { gatherRows } from '../lib/core/batches';
+import { createRng } from '../lib/core/random';
 import { assertClose, assertWithinSe } from './helpers';
 
 test('mean and scatter of a small known case', () => {

@@ -5,19 +5,20 @@ import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { createRng, Rng } from '../lib/random';
-import { ConfigError, prepareRun, runOne } from '../lib/setting';
-import { runLoop } from '../lib/workflows';
-import { lmBackend } from '../lib/lm/backend';
-import { computeWordnetSplit, formatConversation, isWellFormed, MAX_CONVERSATION_CHARS, TEST_SET_SIZE, toVocabulary, wordnetSplit } from '../lib/lm/corpus';
-import { GruDevice, initGru, lossAndGradient, PARAM_NAMES, sequenceLoss, zeroGradients } from '../lib/lm/gru';
-import { loadBaseModel, MODEL_SIZES } from '../lib/lm/models';
-import { sampleConversations } from '../lib/lm/sample';
-import { lmSetting, LmModel } from '../lib/lm/setting';
-import { BOS, defaultTokenizer, EOS, Tokenizer } from '../lib/lm/tokenizer';
-import { evaluateLoss, train } from '../lib/lm/train';
-import { lmValueSetting, LmValueModel } from '../lib/lm/value';
-import { loadWeights, saveWeights } from '../lib/lm/weights';
+import { createRng, Rng } from '../lib/core/random';
+import { ConfigError } from '../lib/core/setting';
+import { runLoop } from '../lib/core/workflows';
+import { lmBackend } from '../lib/settings/lm/backend';
+import { computeWordnetSplit, formatConversation, isWellFormed, MAX_CONVERSATION_CHARS, TEST_SET_SIZE, toVocabulary, wordnetSplit } from '../lib/settings/lm/corpus';
+import { GruDevice, initGru, lossAndGradient, PARAM_NAMES, sequenceLoss, zeroGradients } from '../lib/settings/lm/gru';
+import { loadBaseModel, MODEL_SIZES } from '../lib/settings/lm/models';
+import { sampleConversations } from '../lib/settings/lm/sample';
+import { LmModel } from '../lib/settings/lm/model';
+import { lmSetting, lmValueSetting } from '../lib/settings/lm/setting';
+import { BOS, defaultTokenizer, EOS, Tokenizer } from '../lib/settings/lm/tokenizer';
+import { evaluateLoss, train } from '../lib/settings/lm/train';
+import { realOrder, syntheticPool } from '../lib/settings/lm/value';
+import { loadWeights, saveWeights } from '../lib/settings/lm/weights';
 
 const tok = defaultTokenizer();
 
@@ -164,18 +165,18 @@ test('sampling keeps exactly the well-formed samples and counts the rejected one
 
 test('lm runs through the one loop: training sizes per workflow, metrics present, same seed ⇒ same numbers', () => {
   const config = lmSetting.validate({ workflow: 'accumulate', model: 'medium', samples: '100', iterations: '2' });
-  const a = runOne(lmSetting, config, 7);
+  const a = lmSetting.run(config, 7);
   assert.deepEqual(Array.from(a.trainingSize), [100, 200]);
   assert.ok(Number.isFinite(a.metrics.test_loss[0]) && a.metrics.test_loss[0] < 2.5);
   // Sampling statistics of model t − 1 arrive with fit t: none at t = 1.
   assert.ok(Number.isNaN(a.metrics.rejected_share[0]) && Number.isNaN(a.metrics.mean_sample_length[0]));
   assert.ok(a.metrics.rejected_share[1] >= 0 && a.metrics.rejected_share[1] < 1);
   assert.ok(a.metrics.mean_sample_length[1] > 10);
-  const b = runOne(lmSetting, config, 7);
+  const b = lmSetting.run(config, 7);
   assert.deepEqual(a.metrics, b.metrics);
-  const c = runOne(lmSetting, config, 8);
+  const c = lmSetting.run(config, 8);
   assert.notDeepEqual(a.metrics.test_loss, c.metrics.test_loss);
-  const sub = runOne(lmSetting, { ...config, workflow: 'accumulate-subsample' }, 7);
+  const sub = lmSetting.run({ ...config, workflow: 'accumulate-subsample' }, 7);
   assert.deepEqual(Array.from(sub.trainingSize), [100, 100]);
   // Iteration 1 fits the same real data under every workflow (paired streams).
   assert.equal(sub.metrics.test_loss[0], a.metrics.test_loss[0]);
@@ -192,10 +193,10 @@ test('value of synthetic data: a cell mixes num_real real with num_synthetic syn
   const prior = process.env.COLLAPSE_CACHE_DIR;
   process.env.COLLAPSE_CACHE_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'collapse-value-'));
   try {
+    // a cell's training set: the first num_real of the seed's real order, then the first num_synthetic of its synthetic pool
     const cell = (num_real: number, num_synthetic: number, seed = 0) => {
       const config = lmValueSetting.validate({ model: 'small', num_real, num_synthetic, source_samples: 200 });
-      const { model } = prepareRun(lmValueSetting, config, seed);
-      return { config, model: model as LmValueModel };
+      return { config, model: { real: [...realOrder(config, seed, num_real), ...syntheticPool(config, seed, num_synthetic).conversations] } };
     };
     const small = cell(10, 6).model.real;
     const large = cell(25, 9).model.real;
@@ -209,12 +210,12 @@ test('value of synthetic data: a cell mixes num_real real with num_synthetic syn
     assert.equal(pool.length, 2, 'one cached chunk of synthetic conversations per seed');
 
     const { config } = cell(10, 6);
-    const t = runOne(lmValueSetting, config, 0);
+    const t = lmValueSetting.run(config, 0);
     assert.deepEqual(Array.from(t.trainingSize), [16]);
     assert.equal(t.metrics.proportion_real[0], 10 / 16);
     assert.ok(t.metrics.synthetic_rejected_share[0] >= 0 && t.metrics.synthetic_rejected_share[0] < 1);
     assert.ok(Number.isFinite(t.metrics.test_loss[0]));
-    const base = runOne(lmValueSetting, lmValueSetting.validate({ model: 'small', num_real: 0, num_synthetic: 0 }), 0);
+    const base = lmValueSetting.run(lmValueSetting.validate({ model: 'small', num_real: 0, num_synthetic: 0 }), 0);
     assert.equal(base.metrics.test_loss[0], evaluateLoss(loadBaseModel('small').params, wordnetSplit().test.map((c) => tok.encodeSequence(c))));
   } finally {
     if (prior === undefined) delete process.env.COLLAPSE_CACHE_DIR;

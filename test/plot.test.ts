@@ -14,7 +14,7 @@ import { show } from '../lib/plot/show';
 import { chromiumPath, closeRenderer, renderImage } from '../lib/plot/render';
 import { toPlainJson, Figure, Trace } from '../lib/plot/figure';
 import { sequentialColor } from '../lib/plot/theme';
-import { ConfigError } from '../lib/setting';
+import { ConfigError } from '../lib/core/setting';
 
 const hasChromium = fs.existsSync(chromiumPath());
 const needsChromium = hasChromium ? {} : { skip: `no Chromium at ${chromiumPath()}` };

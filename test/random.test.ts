@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRng, streamFor, canonicalJson, Rng } from '../lib/random';
+import { createRng, streamFor, canonicalJson, Rng } from '../lib/core/random';
 import { assertWithinSe, meanAndSe } from './helpers';
 
 test('same seed gives the same stream; different seeds and derived streams differ', () => {

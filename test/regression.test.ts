@@ -8,21 +8,12 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createRng, type Rng } from '../lib/random';
-import { ConfigError, runOne } from '../lib/setting';
-import { runLoop, WORKFLOWS, type Workflow } from '../lib/workflows';
-import {
-  accumulateExpectedMse,
-  psdSolver,
-  regressionErrorScale,
-  RegressionModel,
-  regressionSetting,
-  regressionTheoryOverlays,
-  replaceExpectedMse,
-  symmetricEigen,
-  REGRESSION_TEST_POINTS,
-  type LabelledRows,
-} from '../lib/regression';
+import { createRng, type Rng } from '../lib/core/random';
+import { ConfigError } from '../lib/core/setting';
+import { runLoop, WORKFLOWS, type Workflow } from '../lib/core/workflows';
+import { psdSolver, RegressionModel, symmetricEigen, REGRESSION_TEST_POINTS, type LabelledRows } from '../lib/settings/regression/model';
+import { regressionSetting } from '../lib/settings/regression/setting';
+import { accumulateExpectedMse, regressionErrorScale, regressionTheoryOverlays, replaceExpectedMse } from '../lib/settings/regression/theory';
 
 const Z = 4; // tolerance, in standard errors
 
@@ -288,7 +279,7 @@ test('closed forms: E[MSE_t] = c·t (Replace) and c·Σ_{k≤t} 1/k² (Accumulat
       const config = regressionSetting.validate({ workflow, dim, sigma2, samples, iterations: T });
       const mse = Array.from({ length: T }, () => new Float64Array(seeds));
       for (let seed = 0; seed < seeds; seed++) {
-        const tr = runOne(regressionSetting, config, seed);
+        const tr = regressionSetting.run(config, seed);
         for (let t = 0; t < T; t++) mse[t][seed] = tr.metrics.test_mse[t];
       }
       for (const t of [1, 2, 5, 10]) {
@@ -329,7 +320,7 @@ test('theory overlays: the closed forms for every (d, n) with n > d + 1, in the 
 });
 
 test('every workflow fits the same real data at iteration 1 (paired comparison)', () => {
-  const first = WORKFLOWS.map((workflow) => runOne(regressionSetting, regressionSetting.validate({ workflow, dim: 5, samples: 30, iterations: 3 }), 4).metrics.test_mse[0]);
+  const first = WORKFLOWS.map((workflow) => regressionSetting.run(regressionSetting.validate({ workflow, dim: 5, samples: 30, iterations: 3 }), 4).metrics.test_mse[0]);
   assert.equal(first[1], first[0]);
   assert.equal(first[2], first[0]);
 });
@@ -337,10 +328,10 @@ test('every workflow fits the same real data at iteration 1 (paired comparison)'
 test('same configuration and seed give bit-identical trajectories', () => {
   for (const workflow of WORKFLOWS) {
     const config = regressionSetting.validate({ workflow, dim: '10', sigma2: '0.1', samples: '32', iterations: '20' });
-    const a = runOne(regressionSetting, config, 11).metrics.test_mse;
-    const b = runOne(regressionSetting, config, 11).metrics.test_mse;
+    const a = regressionSetting.run(config, 11).metrics.test_mse;
+    const b = regressionSetting.run(config, 11).metrics.test_mse;
     assert.deepEqual(Buffer.from(a.buffer), Buffer.from(b.buffer), workflow);
-    const c = runOne(regressionSetting, config, 12).metrics.test_mse;
+    const c = regressionSetting.run(config, 12).metrics.test_mse;
     assert.notDeepEqual(Array.from(a), Array.from(c), 'another seed differs');
   }
 });

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import * as aq from 'arquero';
 import {
   aggregate, CONFIDENCE, incompleteBeta, logGamma, meanCi, normalQuantile, normalUpperTail, tCdf, tQuantile,
-} from '../lib/stats';
-import { ConfigError } from '../lib/setting';
+} from '../lib/tables/stats';
+import { ConfigError } from '../lib/core/setting';
 
 function close(actual: number, expected: number, relTol: number, what: string): void {
   const err = Math.abs(actual - expected) / Math.max(1e-300, Math.abs(expected));

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'collapse-sweep-'));
 process.env.COLLAPSE_CACHE_DIR = dir;
-import { sweepColumns, sweep } from '../lib/sweep';
+import { sweepColumns, sweep } from '../lib/core/sweep';
 
 const grid = { workflow: ['replace', 'accumulate-subsample'], dim: [2], samples: [6, 9], iterations: [5], sigma2: [1] };
 const files = () => fs.readdirSync(path.join(dir, 'gaussian')).sort();

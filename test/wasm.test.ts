@@ -3,10 +3,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import { logKernelSums } from '../lib/kde/kernel-density';
-import { kdeKernelBackend, useWasmKernel } from '../lib/kde/wasm-kernel';
-import { createRng } from '../lib/random';
-import { pivotedCholesky, pointStats, sampleWithFactor, useLinalgWasm } from '../lib/linalg';
+import { logKernelSums } from '../lib/settings/kde/kernel-density';
+import { kdeKernelBackend, useWasmKernel } from '../lib/settings/kde/wasm-kernel';
+import { createRng } from '../lib/core/random';
+import { pivotedCholesky, pointStats, sampleWithFactor, useLinalgWasm } from '../lib/settings/gaussian/linalg';
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { assemble, sources, wasmOf } = require('../scripts/build-wasm.js');
 

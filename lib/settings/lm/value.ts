@@ -43,7 +43,7 @@ function sharedStream(config: ValueConfig, seed: number): Rng {
 }
 
 /** The real training pool in the seed's order: a cell's real data are a prefix of it. */
-function realOrder(config: ValueConfig, seed: number, count: number): string[] {
+export function realOrder(config: ValueConfig, seed: number, count: number): string[] {
   const pool = wordnetSplit().train;
   // a shuffle of the whole pool, so that the first k do not depend on how many are asked
   const order = sharedStream(config, seed).derive('real-order').shuffle(Int32Array.from(pool, (_, i) => i));
