@@ -189,8 +189,8 @@ test('validate: strings as the CLI passes them, defaults, and one-line ConfigErr
   const bad: [Record<string, unknown>, string][] = [
     [{ dataset: 'spiral' }, "'spiral'"],
     [{ kernel: 'cosine' }, "'cosine'"],
-    [{ bandwidth: 0 }, 'got 0'],
-    [{ bandwidth: '-1' }, 'got -1'],
+    [{ bandwidth: 0 }, "bandwidth must be a positive number or one of scott, silverman, got '0'"],
+    [{ bandwidth: '-1' }, "got '-1'"],
     [{ bandwidth: 'wide' }, "'wide'"],
     [{ samples: '0' }, 'got 0'],
     [{ samples: 2.5 }, "'2.5'"],
