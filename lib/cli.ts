@@ -10,7 +10,9 @@ import { describeType } from './core/params';
 import { projectRoot, writeFileAtomic } from './core/project';
 import { getSetting, settingNames } from './core/registry';
 import { quickMode, type Grid, type TaskSetting } from './core/setting';
+import { parseShard, type Shard } from './core/shard';
 import { planSweep, sweepColumns } from './core/sweep';
+import { splitSbatchOptions, submitSlurm, writeSlurmScripts } from './cluster/slurm';
 import { toCsv } from './tables/csv';
 
 class HelpRequest extends Error {
@@ -28,6 +30,8 @@ function mainHelp(): string {
   const width = Math.max(...names.map((n) => n.length));
   return [
     'usage: collapse run <setting> [--<flag> VALUE ...] --out FILE',
+    '       collapse run <setting> [--<flag> VALUE ...] --shard K/N|auto [--out FILE]   one shard of the runs, into the cache',
+    '       collapse slurm <setting> [--<flag> VALUE ...] --shards N --out FILE [--submit] [--sbatch "OPTIONS"]',
     '       collapse run <setting> --help     the setting\'s flags, defaults, grids and CSV columns',
     '       collapse --version',
     '',
@@ -57,7 +61,8 @@ export function settingHelp(setting: TaskSetting): string {
   }
   const seeds = setting.grid(undefined, false).seeds;
   lines.push('  --seeds N', `      seeds 0..N-1; default: ${seeds} (the paper's), ${setting.grid(undefined, true).seeds} in quick mode`);
-  lines.push('  --out FILE', '      the CSV (- for stdout); required');
+  lines.push('  --out FILE', '      the CSV (- for stdout); required unless --shard is given');
+  lines.push('  --shard K/N | auto', "      compute only shard K (0-based) of N of the runs into the cache (auto: from Slurm's array task id and count)");
   const leading = ['workflow', ...setting.columns, 'seed', 'iteration', ...setting.metrics];
   const trailing = Object.keys(setting.params).filter((k) => k !== 'workflow' && k !== 'iterations' && !setting.columns.includes(k));
   lines.push('', `CSV columns: ${leading.join(',')}, then ${[...trailing, 'training_size'].join(', ')}`);
@@ -68,13 +73,14 @@ export function settingHelp(setting: TaskSetting): string {
   return lines.join('\n');
 }
 
-// util.parseArgs reads `--sigma2 -2` as a missing value; a negative number after a flag is its value.
+// util.parseArgs reads `--sigma2 -2` as a missing value; a negative number after a flag is its value, and
+// so is whatever follows --sbatch (its value is a list of options: "--time=01:00:00 --mem=4G").
 function joinNegativeValues(args: string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     const next = args[i + 1];
-    if (a.startsWith('--') && !a.includes('=') && next !== undefined && /^-(\d|\.\d|inf)/i.test(next)) {
+    if (a.startsWith('--') && !a.includes('=') && next !== undefined && (/^-(\d|\.\d|inf)/i.test(next) || a === '--sbatch')) {
       out.push(`${a}=${next}`);
       i++;
     } else out.push(a);
@@ -115,17 +121,22 @@ function processAlive(pid: number): boolean {
   }
 }
 
-/** Parse and validate everything; returns what to run. Throws ConfigError before any work. */
-export function planRun(argv: string[]): { setting: TaskSetting; grid: Grid; seeds: number[]; out: string } {
-  const [command, name, ...rest] = argv;
-  if (command === undefined || command === '--help' || command === '-h' || command === 'help') throw new HelpRequest(mainHelp());
-  if (command === '--version' || command === '-v') throw new HelpRequest(version());
-  if (command !== 'run') throw new ConfigError(`unknown command '${command}' (expected: run, --help, --version)`);
-  if (name === undefined || name.startsWith('-')) throw new ConfigError(`missing setting after run (expected one of: ${settingNames().join(', ')})`);
+interface Parsed {
+  setting: TaskSetting;
+  /** The setting's flags and --seeds as given, in order. */
+  given: [string, string][];
+  values: Record<string, string[] | boolean | undefined>;
+  one(key: string): string | undefined;
+}
+
+/** Parse `<command> <setting> [flags]` with the setting's flags plus `extra` options. */
+function parseCommand(command: string, name: string | undefined, rest: string[], extra: Record<string, { type: 'string' | 'boolean' }>): Parsed {
+  if (name === undefined || name.startsWith('-')) throw new ConfigError(`missing setting after ${command} (expected one of: ${settingNames().join(', ')})`);
   const setting = getSetting(name);
-  const flags = [...Object.keys(setting.params), 'seeds', 'out'];
+  const flags = [...Object.keys(setting.params), 'seeds', ...Object.keys(extra)];
   const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }> = { help: { type: 'boolean', short: 'h' } };
-  for (const f of flags) options[f] = { type: 'string', multiple: true };
+  for (const f of [...Object.keys(setting.params), 'seeds']) options[f] = { type: 'string', multiple: true };
+  for (const [f, o] of Object.entries(extra)) options[f] = { ...o, multiple: o.type === 'string' };
   let values: Record<string, string[] | boolean | undefined>;
   try {
     const parsed = parseArgs({ args: joinNegativeValues(rest), options, strict: true, allowPositionals: true });
@@ -145,31 +156,87 @@ export function planRun(argv: string[]): { setting: TaskSetting; grid: Grid; see
     if (v && v.length > 1) throw new ConfigError(`--${key} given twice`);
     return v?.[0];
   };
-  const out = one('out');
-  if (out === undefined || out === '') throw new ConfigError('--out FILE is required (use --out - for stdout)');
-  if (out !== '-') checkOutput(out);
+  const given: [string, string][] = [];
+  for (const key of [...Object.keys(setting.params), 'seeds']) {
+    const v = one(key);
+    if (v !== undefined) given.push([key, v]);
+  }
+  return { setting, given, values, one };
+}
+
+/** The grid and seeds of a run's flags, every configuration validated (ConfigError before any work). */
+function planGrid(setting: TaskSetting, given: [string, string][]): { grid: Grid; seeds: number[] } {
   const defaults = setting.grid(undefined, quickMode());
   const grid: Grid = { ...defaults.grid };
-  for (const [key, p] of Object.entries(setting.params)) {
-    const v = one(key);
-    if (v !== undefined) grid[key] = p.list ? splitList(key, v) : [v];
-  }
-  const seedsText = one('seeds');
   let seeds: number | undefined;
-  if (seedsText !== undefined) {
-    seeds = Number(seedsText);
-    if (seedsText.trim() === '' || !Number.isInteger(seeds)) throw new ConfigError(`seeds must be an integer, got '${seedsText}'`);
+  for (const [key, v] of given) {
+    if (key === 'seeds') {
+      seeds = Number(v);
+      if (v.trim() === '' || !Number.isInteger(seeds)) throw new ConfigError(`seeds must be an integer, got '${v}'`);
+    } else grid[key] = setting.params[key].list ? splitList(key, v) : [v];
   }
-  const plan = planSweep(setting, { grid, seeds: seeds ?? defaults.seeds }); // validates every configuration
-  return { setting, grid, seeds: plan.seeds, out };
+  const plan = planSweep(setting, { grid, seeds: seeds ?? defaults.seeds });
+  return { grid, seeds: plan.seeds };
+}
+
+export type Plan =
+  | { command: 'run'; setting: TaskSetting; grid: Grid; seeds: number[]; out: string | undefined; shard: Shard | undefined }
+  | { command: 'slurm'; setting: TaskSetting; given: [string, string][]; shards: number; out: string; submit: boolean; sbatch: string[] };
+
+/** Parse and validate everything; returns what to run. Throws ConfigError before any work. */
+export function planRun(argv: string[]): Plan {
+  const [command, name, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') throw new HelpRequest(mainHelp());
+  if (command === '--version' || command === '-v') throw new HelpRequest(version());
+  if (command === 'run') {
+    const p = parseCommand(command, name, rest, { out: { type: 'string' }, shard: { type: 'string' } });
+    const shardText = p.one('shard');
+    const shard = shardText === undefined ? undefined : parseShard(shardText);
+    const out = p.one('out');
+    if (out === '' || (out === undefined && !shard)) throw new ConfigError('--out FILE is required (use --out - for stdout)');
+    if (out !== undefined && out !== '-') checkOutput(out);
+    return { command: 'run', setting: p.setting, ...planGrid(p.setting, p.given), out, shard };
+  }
+  if (command === 'slurm') {
+    const p = parseCommand(command, name, rest, { out: { type: 'string' }, shards: { type: 'string' }, submit: { type: 'boolean' }, sbatch: { type: 'string' } });
+    const shardsText = p.one('shards');
+    const shards = Number(shardsText);
+    if (shardsText === undefined) throw new ConfigError('--shards N is required');
+    if (!(Number.isInteger(shards) && shards >= 1 && /^\d+$/.test(shardsText))) throw new ConfigError(`--shards must be an integer >= 1, got '${shardsText}'`);
+    const out = p.one('out');
+    if (out === undefined || out === '' || out === '-') throw new ConfigError('--out FILE is required (a file the merge job writes)');
+    checkOutput(out);
+    planGrid(p.setting, p.given); // validates the sweep here, not on the cluster
+    return { command: 'slurm', setting: p.setting, given: p.given, shards, out, submit: p.values.submit === true, sbatch: splitSbatchOptions(p.one('sbatch')) };
+  }
+  throw new ConfigError(`unknown command '${command}' (expected: run, slurm, --help, --version)`);
+}
+
+/** Write to stdout; a reader that closed the pipe early (`| head`) ends the output quietly. */
+function writeStdout(text: string): void {
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
+  process.stdout.write(text);
 }
 
 export async function main(argv: string[]): Promise<number> {
   try {
     const plan = planRun(argv);
-    const columns = await sweepColumns(plan.setting, { grid: plan.grid, seeds: plan.seeds, progress: true });
+    if (plan.command === 'slurm') {
+      const scripts = writeSlurmScripts({ setting: plan.setting.name, flags: plan.given, shards: plan.shards, out: plan.out, submit: plan.submit, sbatch: plan.sbatch });
+      process.stdout.write(`collapse: wrote ${scripts.array} (${plan.shards} shards) and ${scripts.merge} (writes ${path.resolve(plan.out)})\n`);
+      if (plan.submit) {
+        const ids = submitSlurm(scripts);
+        process.stdout.write(`collapse: submitted array job ${ids.array} and merge job ${ids.merge} (afterok:${ids.array})\n`);
+      } else process.stdout.write(`collapse: submit with: sbatch ${scripts.array}, then sbatch --dependency=afterok:<its job id> ${scripts.merge}\n`);
+      return 0;
+    }
+    const columns = await sweepColumns(plan.setting, { grid: plan.grid, seeds: plan.seeds, progress: true, shard: plan.shard });
+    if (plan.out === undefined) return 0;
     const csv = toCsv(columns);
-    if (plan.out === '-') process.stdout.write(csv);
+    if (plan.out === '-') writeStdout(csv);
     else writeFileAtomic(plan.out, csv);
     return 0;
   } catch (err) {

@@ -10,6 +10,7 @@ import { runCachedJobs } from './jobs';
 import { canonicalJson } from './random';
 import { resolveSetting, settingModule } from './registry';
 import { expandGrid, type ConfigValue, type Grid, type RunConfig, type TaskSetting } from './setting';
+import { assignShards, type Shard } from './shard';
 import { runSweepTask, type SweepTask } from './sweep-task';
 import type { Trajectory } from './workflows';
 
@@ -28,6 +29,8 @@ export interface SweepOptions {
   cache?: boolean;
   /** Progress bar label (default: the setting's name). */
   label?: string;
+  /** Compute only this shard of the sweep's runs (split by cost; see core/shard.ts), and return only its rows. */
+  shard?: Shard;
 }
 
 /** Columns of a sweep's results, in output order; numeric columns are Float64Arrays. */
@@ -91,10 +94,15 @@ export async function sweepColumns(settingOrName: string | TaskSetting, options:
   const plan = planSweep(settingOrName, options);
   const { setting } = plan;
   const file = settingModule(setting);
-  const tasks: SweepTask[] = [];
+  let tasks: SweepTask[] = [];
   for (const config of plan.configs) for (const seed of plan.seeds) tasks.push({ file: file ?? '', setting: setting.name, config, seed });
+  if (options.shard) {
+    const { index, count } = options.shard;
+    const of = assignShards(tasks.map((t) => setting.cost(t.config)), count);
+    tasks = tasks.filter((_, i) => of[i] === index);
+  }
   const results = await runCachedJobs<SweepTask, Trajectory>({
-    label: options.label ?? setting.name,
+    label: (options.label ?? setting.name) + (options.shard ? ` shard ${options.shard.index}/${options.shard.count}` : ''),
     tasks,
     // a declaration in a module runs on the workers; one in a notebook cell, in this thread
     run: file ? runSweepTask : (task) => setting.run(task.config, task.seed),
