@@ -267,8 +267,13 @@ export class Rng {
   }
 }
 
-/** Stirling's series for log Γ(x) beyond (x − 1/2)·log x − x + log √(2π): 1/(12x) − 1/(360x³) + 1/(1260x⁵) − 1/(1680x⁷) + 1/(1188x⁹). */
-function stirlingTail(x: number): number {
+/**
+ * Stirling's series for log Γ(x) beyond (x − 1/2)·log x − x + log √(2π), i.e. log x! − [(x + ½)·log x − x + log √(2π)]:
+ * 1/(12x) − 1/(360x³) + 1/(1260x⁵) − 1/(1680x⁷) + 1/(1188x⁹), error below 1e-17 for x ≥ 16. The project's only copy:
+ * the BTPE binomial sampler and the discrete setting's hypergeometric pmf both call it. Its exact floating-point
+ * form (this grouping over 166320) decides binomial draws, so it must not be rewritten.
+ */
+export function stirlingTail(x: number): number {
   const x2 = x * x;
   return (13860 - (462 - (132 - (99 - 140 / x2) / x2) / x2) / x2) / x / 166320;
 }

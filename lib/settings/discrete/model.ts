@@ -12,7 +12,7 @@
 // outcome with exact binomials (Rng.binomial, O(log n) each); subsampling without replacement splits
 // them with exact hypergeometrics. A collapsed batch (one outcome) costs O(1) per iteration.
 import { batchOf, batchStarts } from '../../core/batches';
-import type { Rng } from '../../core/random';
+import { stirlingTail, type Rng } from '../../core/random';
 import type { Metrics, Model } from '../../core/workflows';
 
 // ---------------------------------------------------------------------------------------------------
@@ -274,11 +274,9 @@ const STIRLING_ERROR_TABLE: Float64Array = (() => {
   return table;
 })();
 
+/** The table below 16, Stirling's series (core/random's, shared with the binomial sampler) from 16 on. */
 function stirlingError(n: number): number {
-  if (n < 16) return STIRLING_ERROR_TABLE[n];
-  const nn = n * n;
-  // Stirling's series 1/(12n) − 1/(360n³) + 1/(1260n⁵) − 1/(1680n⁷) + 1/(1188n⁹): below 1e-17 for n ≥ 16.
-  return (1 / 12 - (1 / 360 - (1 / 1260 - (1 / 1680 - 1 / 1188 / nn) / nn) / nn) / nn) / n;
+  return n < 16 ? STIRLING_ERROR_TABLE[n] : stirlingTail(n);
 }
 
 /** x·log(x/μ) + μ − x, computed without cancellation when x is close to μ. */
