@@ -65,13 +65,13 @@ export interface Model<Batch, Summary, Fit> {
   evaluate(fit: Fit, context: LoopContext): Metrics;
 }
 
-export interface LoopOptions {
+export interface LoopOptions<F = unknown> {
   workflow: Workflow;
   iterations: number;
   /** Randomness of the loop itself: synthetic samples and subsample draws. */
   rng: Rng;
   /** Called after each iteration's fit, e.g. to keep samples for a figure. */
-  onIteration?: (iteration: number, fit: unknown, trainingSize: number) => void;
+  onIteration?: (iteration: number, fit: F, trainingSize: number) => void;
   /** Called after each sampling round with the sampling's detail (models with sampleMeasured). */
   onSample?: (iteration: number, sampled: Sampled<unknown>) => void;
   /** Stop after the first iteration whose metrics satisfy this (e.g. an absorbing state); `iterations` stays the cap. */
@@ -99,7 +99,7 @@ function subsampleByIndex<B>(model: Model<B, unknown, unknown>, batches: readonl
  *   accumulate:            the real data and every synthetic batch so far (t·n points)
  *   accumulate-subsample:  n points drawn uniformly without replacement from that pool
  */
-export function runLoop<B, S, F>(model: Model<B, S, F>, options: LoopOptions): Trajectory {
+export function runLoop<B, S, F>(model: Model<B, S, F>, options: LoopOptions<F>): Trajectory {
   const { workflow, iterations, rng } = options;
   if (!WORKFLOWS.includes(workflow)) throw new RangeError(`unknown workflow: ${workflow}`);
   if (!(Number.isInteger(iterations) && iterations >= 1)) throw new RangeError(`iterations must be an integer >= 1, got ${iterations}`);
