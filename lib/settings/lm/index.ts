@@ -20,6 +20,6 @@ export { sampleConversations, sampleWellFormed, MAX_SAMPLE_CHARS, MAX_DRAWS_PER_
 export { saveWeights, loadWeights, type WeightsManifest } from './weights';
 export { MODEL_SIZES, HIDDEN_UNITS, loadBaseModel, parseModelSize, type ModelSize } from './models';
 export { lmSetting as setting, lmValueSetting as valueSetting } from './setting';
-export { LmModel, fineTune, heldOutLoss, drawRealConversations, type LmConfig, type LmFit, type SampleRecord } from './model';
+export { LmModel, fineTune, heldOutLoss, drawRealConversations, distinctNgrams, CURVE_CONVERSATIONS, type LmConfig, type LmFit, type SampleRecord } from './model';
 export { valueCell, syntheticPool, realOrder, type ValueConfig } from './value';
 export { lmRunWithSamples, lmRunsWithSamples, computeRunWithSamples, showSamples, type LmRunWithSamples, type ShowSamplesOptions } from './inspect';

@@ -9,7 +9,7 @@ import { canonicalJson } from '../../core/random';
 import { runSlot, settingVersion } from '../../core/sweep';
 import { WORKFLOW_LABELS, type Trajectory, type Workflow } from '../../core/workflows';
 import { publish } from '../../core/notebook';
-import type { SampleRecord } from './model';
+import type { LmFit, SampleRecord } from './model';
 import { lmSetting } from './setting';
 
 export interface LmRunWithSamples {
@@ -22,13 +22,19 @@ export interface LmRunWithSamples {
   trainingSize: number[];
   /** One record per sampling round: model t's rejected share, mean length and first conversations. */
   sampleLog: SampleRecord[];
+  /** The learning curve of each iteration's fine-tuning: held-out loss (first 100 test conversations) by step. */
+  curves: { iteration: number; step: number; loss: number }[];
 }
 
 /** One run of the lm setting, exactly the sweep's run for this seed, with what its sampling rounds kept. */
 export function computeRunWithSamples(task: { config: Record<string, unknown>; seed: number }): LmRunWithSamples {
   const run = lmSetting.validate(task.config);
   const sampleLog: SampleRecord[] = [];
-  const t = lmSetting.run(run, task.seed, { onSample: (_t, s) => sampleLog.push(s.detail as SampleRecord) });
+  const curves: LmRunWithSamples['curves'] = [];
+  const t = lmSetting.run(run, task.seed, {
+    onSample: (_t, s) => sampleLog.push(s.detail as SampleRecord),
+    onIteration: (iteration, fit) => curves.push(...(fit as LmFit).curve.map((c) => ({ iteration, ...c }))),
+  });
   return {
     workflow: run.workflow,
     model: run.model,
@@ -37,6 +43,7 @@ export function computeRunWithSamples(task: { config: Record<string, unknown>; s
     metrics: Object.fromEntries(Object.entries(t.metrics).map(([k, v]) => [k, Array.from(v)])),
     trainingSize: Array.from(t.trainingSize),
     sampleLog,
+    curves,
   };
 }
 
@@ -62,7 +69,7 @@ export async function lmRunsWithSamples(
     tasks,
     run: computeRunWithSamples,
     slot: useCache ? (t) => ({ folder: 'lm-samples', version, key: `${canonicalJson(t.config)}|${t.seed}` }) : undefined,
-    check: (v, t) => (v && Array.isArray((v as LmRunWithSamples).sampleLog) && (v as LmRunWithSamples).trainingSize?.length === Number(t.config.iterations) ? undefined : 'not a run with samples'),
+    check: (v, t) => (v && Array.isArray((v as LmRunWithSamples).sampleLog) && Array.isArray((v as LmRunWithSamples).curves) && (v as LmRunWithSamples).trainingSize?.length === Number(t.config.iterations) ? undefined : 'not a run with samples'),
     cost: (t) => lmSetting.cost(t.config as Record<string, string | number>),
     workers: options.workers,
     progress: options.progress,

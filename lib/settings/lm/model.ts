@@ -43,6 +43,10 @@ export interface LmSummary {
 
 export interface LmFit {
   params: GruParams;
+  /** The conversations it was fine-tuned on (a reference), for the copy share of its samples. */
+  training: readonly string[];
+  /** Held-out loss on the first CURVE_CONVERSATIONS test conversations during fine-tuning: the learning curve. */
+  curve: { step: number; loss: number }[];
   /** Mean training loss of the last fine-tuning epoch (nats per character). */
   trainLoss: number;
   trainingSize: number;
@@ -65,24 +69,56 @@ export function drawRealConversations(count: number, rng: Rng): string[] {
   return Array.from(rng.choice(pool.length, count), (i) => pool[i]);
 }
 
-/** Fine-tune a fresh copy of the base model on conversations (FINE_TUNE recipe). */
-export function fineTune(model: ModelSize, conversations: readonly string[], rng: Rng): LmFit {
-  const tok = defaultTokenizer();
-  const { params } = loadBaseModel(model);
-  if (conversations.length === 0) return { params, trainLoss: NaN, trainingSize: 0 };
-  const report = train(params, conversations.map((c) => tok.encodeSequence(c)), FINE_TUNE, rng);
-  return { params, trainLoss: report.epochLoss[report.epochLoss.length - 1], trainingSize: conversations.length };
-}
+/** Test conversations the learning curve is measured on (the first of the held-out set), and its points. */
+export const CURVE_CONVERSATIONS = 100;
+const CURVE_POINTS = 4;
 
 let testSequences: Int32Array[] | undefined;
-
-/** Cross-entropy (nats per character) on the real held-out conversations. */
-export function heldOutLoss(params: GruParams): number {
+function testSet(): Int32Array[] {
   if (!testSequences) {
     const tok = defaultTokenizer();
     testSequences = wordnetSplit().test.map((c) => tok.encodeSequence(c));
   }
-  return evaluateLoss(params, testSequences);
+  return testSequences;
+}
+
+/**
+ * Fine-tune a fresh copy of the base model on conversations (FINE_TUNE recipe), measuring the held-out
+ * loss on CURVE_CONVERSATIONS test conversations before training and after each quarter of the steps.
+ * Measuring reads the weights only, so the fine-tuned model is the same with or without it.
+ */
+export function fineTune(model: ModelSize, conversations: readonly string[], rng: Rng): LmFit {
+  const tok = defaultTokenizer();
+  const { params } = loadBaseModel(model);
+  const subset = testSet().slice(0, CURVE_CONVERSATIONS);
+  const curve = [{ step: 0, loss: evaluateLoss(params, subset) }];
+  if (conversations.length === 0) return { params, training: conversations, curve, trainLoss: NaN, trainingSize: 0 };
+  let next = 1;
+  const report = train(params, conversations.map((c) => tok.encodeSequence(c)), FINE_TUNE, rng, (step, total) => {
+    if (step >= Math.ceil((next * total) / CURVE_POINTS)) {
+      curve.push({ step, loss: evaluateLoss(params, subset) });
+      next++;
+    }
+  });
+  return { params, training: conversations, curve, trainLoss: report.epochLoss[report.epochLoss.length - 1], trainingSize: conversations.length };
+}
+
+/** Share of distinct character n-grams among all n-grams of the conversations (1 = no n-gram repeats). */
+export function distinctNgrams(conversations: readonly string[], n = 4): number {
+  const seen = new Set<string>();
+  let total = 0;
+  for (const c of conversations) {
+    for (let i = 0; i + n <= c.length; i++) {
+      seen.add(c.slice(i, i + n));
+      total++;
+    }
+  }
+  return total > 0 ? seen.size / total : NaN;
+}
+
+/** Cross-entropy (nats per character) on the real held-out conversations. */
+export function heldOutLoss(params: GruParams): number {
+  return evaluateLoss(params, testSet());
 }
 
 /**
@@ -142,13 +178,26 @@ export class LmModel extends ConversationModel {
     return this.sampleMeasured(fit, n, rng, context).batch;
   }
 
-  /** Sampling's own measurements, recorded with the fit that trains on these samples; examples as detail. */
+  /**
+   * Sampling's own measurements, recorded with the fit that trains on these samples; examples as detail.
+   * Beyond the paper, what the samples lose before the test loss shows it: their diversity (distinct
+   * character 4-grams), the share that copy a conversation the model was fine-tuned on, and the model's
+   * loss on its own samples.
+   */
   sampleMeasured(fit: LmFit, n: number, rng: Rng, { iteration }: LoopContext): Sampled<string[]> & { detail: SampleRecord } {
     const s = sampleWellFormed(fit.params, n, rng);
     const meanLength = s.kept.length ? s.kept.reduce((a, c) => a + c.length, 0) / s.kept.length : NaN;
+    const training = new Set(fit.training);
+    const tok = defaultTokenizer();
     return {
       batch: s.kept,
-      metrics: { rejected_share: s.rejectedShare, mean_sample_length: meanLength },
+      metrics: {
+        rejected_share: s.rejectedShare,
+        mean_sample_length: meanLength,
+        distinct_4grams: distinctNgrams(s.kept),
+        copy_share: s.kept.length ? s.kept.filter((c) => training.has(c)).length / s.kept.length : NaN,
+        self_loss: s.kept.length ? evaluateLoss(fit.params, s.kept.map((c) => tok.encodeSequence(c))) : NaN,
+      },
       detail: { iteration, rejectedShare: s.rejectedShare, meanLength, kept: s.kept.slice(0, this.logExamples), rejected: s.rejectedExamples },
     };
   }

@@ -20,14 +20,14 @@ export const lmSetting = defineSetting({
     samples: int({ default: 500, min: 1, max: pool, maxWhy: POOL, list: false, help: 'R: real conversations, and synthetic ones per iteration' }),
   },
   columns: ['model', 'samples'],
-  metrics: ['test_loss', 'rejected_share', 'mean_sample_length', 'train_loss'],
+  metrics: ['test_loss', 'rejected_share', 'mean_sample_length', 'train_loss', 'distinct_4grams', 'copy_share', 'self_loss'],
   iterations: 5,
   data: LM_DATA,
   grids: {
     main: {
       help: 'both sizes × 3 seeds, R = 500, T = 6 (about 11 minutes on 2 cores); quick: R = 200, T = 3, 1 seed',
-      paper: { workflow: WORKFLOWS, model: MODEL_SIZES, samples: [500], iterations: [6] },
-      quick: { workflow: WORKFLOWS, model: MODEL_SIZES, samples: [200], iterations: [3] },
+      paper: { workflow: WORKFLOWS, model: ['small', 'medium'], samples: [500], iterations: [6] },
+      quick: { workflow: WORKFLOWS, model: ['small', 'medium'], samples: [200], iterations: [3] },
       seeds: { paper: 3, quick: 1 },
     },
   },

@@ -9,6 +9,8 @@ export interface TrainOptions {
   learningRate: number;
   /** Clip the gradient's global norm to this (stabilises BPTT). */
   clipNorm: number;
+  /** Share of the steps over which the learning rate rises linearly to its value, then stays constant (the paper's 5 %). */
+  warmup?: number;
 }
 
 /**
@@ -105,10 +107,13 @@ export interface TrainReport {
  * Train `params` in place on token sequences (each BOS … EOS): `epochs` passes, each in a fresh random
  * order from `rng`, minibatches of `batchSize`.
  */
-export function train(params: GruParams, sequences: readonly Int32Array[], options: TrainOptions, rng: Rng): TrainReport {
+export function train(params: GruParams, sequences: readonly Int32Array[], options: TrainOptions, rng: Rng, onStep?: (step: number, total: number) => void): TrainReport {
   const trainer = new Trainer(params, options);
   const report: TrainReport = { epochLoss: [], steps: 0, tokens: 0 };
   const order = Int32Array.from(sequences, (_, i) => i);
+  const total = options.epochs * Math.ceil(sequences.length / options.batchSize);
+  const warmupSteps = Math.ceil((options.warmup ?? 0) * total);
+  const rate = (step: number) => (step < warmupSteps ? (options.learningRate * (step + 1)) / warmupSteps : options.learningRate);
   try {
     for (let epoch = 0; epoch < options.epochs; epoch++) {
       rng.shuffle(order);
@@ -117,9 +122,10 @@ export function train(params: GruParams, sequences: readonly Int32Array[], optio
       for (let start = 0; start < order.length; start += options.batchSize) {
         const batch = Array.from(order.subarray(start, start + options.batchSize), (i) => sequences[i]);
         const tokens = batch.reduce((a, s) => a + s.length - 1, 0);
-        lossSum += trainer.step(batch) * tokens;
+        lossSum += trainer.step(batch, rate(report.steps)) * tokens;
         tokenSum += tokens;
         report.steps++;
+        onStep?.(report.steps, total);
       }
       report.epochLoss.push(tokenSum > 0 ? lossSum / tokenSum : NaN);
       report.tokens += tokenSum;
