@@ -1,4 +1,4 @@
-// Statistical checks of the Gaussian setting against the closed forms of PAPER.md §1.
+// Statistical checks of the Gaussian setting against its closed forms (the paper's §2; lib/settings/gaussian/theory.ts).
 // Each comparison allows 4 standard errors of the mean over seeds.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
