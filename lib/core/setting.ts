@@ -49,6 +49,12 @@ interface SpecBase<P extends Params, C> {
   readonly data?: readonly string[];
   /** Relative cost of a run, so a sweep starts the longest runs first and shards split evenly. */
   cost?(config: C): number;
+  /**
+   * Bytes one run of the model holds at its peak (its data, history and fits: an estimate from what the
+   * model allocates), so a sweep too big for the machine is refused before it starts. Default: no limit
+   * from the model (the loop's own per-iteration records are counted anyway).
+   */
+  memory?(config: C): number;
   /** Checks across parameters (throw ConfigError). */
   check?(config: C): void;
   /** An example command line for --help. */
@@ -94,6 +100,8 @@ export interface TaskSetting {
   /** The named grid (default: the first) for the mode, with its seeds; quick from COLLAPSE_QUICK unless given. */
   grid(name?: string, quick?: boolean): { grid: Grid; seeds: number };
   cost(config: RunConfig): number;
+  /** Estimated peak bytes of one run: the declaration's memory() (0 when it declares none) plus the loop's records. */
+  memory(config: RunConfig): number;
   /** Run one configuration with one seed (see prepareRun for the streams). */
   run(config: RunConfig, seed: number, extra?: Pick<LoopOptions, 'onIteration' | 'stopWhen' | 'onSample'>): Trajectory;
 }
@@ -175,6 +183,12 @@ function common<P extends Params, C>(kind: 'loop' | 'cells', spec: SpecBase<P, C
     identity,
     grid,
     cost: (config: RunConfig) => (spec.cost ? spec.cost(withDefaults(params, config) as C) : 1),
+    memory: (config: RunConfig) => {
+      const full = withDefaults(params, config);
+      // the loop records trainingSize and every metric per iteration, and copies them once when it grows
+      const records = kind === 'loop' ? 2 * 8 * (spec.metrics.length + 1) * Number(full.iterations) : 0;
+      return (spec.memory ? spec.memory(full as C) : 0) + records;
+    },
   };
 }
 const callerFileOf = new WeakMap<object, string | undefined>();

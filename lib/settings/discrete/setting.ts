@@ -33,6 +33,15 @@ export const discreteSetting = defineSetting({
     const perAlive = c.workflow === 'accumulate-subsample' ? 2.5 : c.workflow === 'accumulate' ? 1 : 0.5;
     return c.iterations * (alive * perAlive + 10);
   },
+  // A batch is its alive outcomes, at most min(K, n), as Int32 ids and double counts (12 bytes each),
+  // plus the draws (4 bytes each) below n < K; Accumulate's pool has up to min(K, t·n) alive and a merge
+  // copies it; Accumulate-Subsample keeps every batch so far.
+  memory(c) {
+    const alive = Math.min(c.outcomes, c.samples);
+    const pooled = c.workflow === 'accumulate' ? 3 * 12 * Math.min(c.outcomes, c.iterations * c.samples) : 0;
+    const history = c.workflow === 'accumulate-subsample' ? 12 * c.iterations * alive : 0;
+    return 4 * 16 * alive + pooled + history;
+  },
   model: (c, rng) => new DiscreteModel(c.outcomes, c.samples, rng),
   example: 'collapse run discrete --outcomes 10,1000 --samples 100 --iterations 100 --seeds 10 --out discrete.csv',
 });

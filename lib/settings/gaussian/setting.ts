@@ -11,7 +11,7 @@ export const gaussianSetting = defineSetting({
   params: {
     dim: int({ default: 1, min: 1, help: 'dimension d of the data' }),
     samples: int({ default: 10, min: 2, help: 'n: real points, and synthetic points per iteration' }),
-    sigma2: positive({ default: 1, list: false, help: 'variance σ² of the true N(0, σ²I_d)' }),
+    sigma2: positive({ default: 1, min: 1e-100, max: 1e100, rangeWhy: 'beyond it the squared points leave the range of doubles', list: false, help: 'variance σ² of the true N(0, σ²I_d)' }),
   },
   columns: ['dim', 'samples'],
   metrics: ['squared_error_of_mean', 'trace_ratio', 'det_ratio', 'log_det_ratio', 'mean_variance'],
@@ -26,6 +26,9 @@ export const gaussianSetting = defineSetting({
   },
   // Per iteration: O(n·d²) where points are drawn (Accumulate-Subsample), O(d³) elsewhere.
   cost: (c) => c.iterations * (c.workflow === 'accumulate-subsample' ? c.samples * c.dim ** 2 : c.dim ** 3 + c.samples * c.dim),
+  // Doubles held: the real batch and one drawn batch (n·d each), the covariance, its factor and two
+  // scatters (d² each), and under Accumulate-Subsample every batch so far (t·n·d at iteration t).
+  memory: (c) => 8 * (2 * c.samples * c.dim + 4 * c.dim ** 2 + (c.workflow === 'accumulate-subsample' ? c.iterations * c.samples * c.dim : 0)),
   model: (c, rng) => gaussianModel(c, rng),
   example: 'collapse run gaussian --workflow replace,accumulate --dim 10 --samples 100,1000 --iterations 100 --seeds 100 --out gaussian.csv',
 });

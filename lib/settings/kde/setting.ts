@@ -6,7 +6,8 @@ import { defineSetting } from '../../core/setting';
 import { WORKFLOWS } from '../../core/workflows';
 import { DATASETS } from './datasets';
 import { BANDWIDTH_RULES, KERNELS } from './kernel-density';
-import { EVALUATION_SCHEDULES, KdeModel } from './model';
+import { EVALUATION_SCHEDULES, KDE_TEST_POINTS, KdeModel } from './model';
+import { datasetDimension } from './datasets';
 
 const SIZES = [10, 32, 100, 316, 1000];
 /** The appendix's nine fixed bandwidths. */
@@ -18,7 +19,7 @@ export const kdeSetting = defineSetting({
   params: {
     dataset: choice(DATASETS, { default: 'moons', help: 'the toy data set (as scikit-learn generates it)' }),
     kernel: choice(KERNELS, { default: 'gaussian', list: false, help: "the kernel: Gaussian, or top-hat (uniform on the h-ball)" }),
-    bandwidth: numberOrChoice(BANDWIDTH_RULES, { default: 0.5, help: "bandwidth h, or a rule from the number of points fit on: scott = m^(-1/(d+4)), silverman" }),
+    bandwidth: numberOrChoice(BANDWIDTH_RULES, { default: 0.5, min: 1e-100, max: 1e100, rangeWhy: 'beyond it the Gaussian kernel\'s squared distances over h² leave the range of doubles', help: "bandwidth h, or a rule from the number of points fit on: scott = m^(-1/(d+4)), silverman" }),
     samples: int({ default: 100, min: 1, help: 'n: real points, and synthetic points per iteration' }),
     evaluate_at: choice(EVALUATION_SCHEDULES, { default: 'all', list: false, omitDefault: true, help: "iterations whose test NLL is computed: all, or log (t = 1..10, 20, 30, ..., 100, 200, ...)" }),
   },
@@ -50,6 +51,21 @@ export const kdeSetting = defineSetting({
       quick: { workflow: WORKFLOWS, dataset: DATASETS, kernel: ['tophat'], bandwidth: [0.1, 1.0], samples: [10, 100], iterations: [20] },
       seeds: { paper: 100, quick: 3 },
     },
+  },
+  // Per iteration: n new points scored against the 500 test points (d each); with a bandwidth rule under
+  // Accumulate the whole pool of t·n points is rescored at each evaluated iteration.
+  cost(c) {
+    const d = datasetDimension(c.dataset);
+    const rescore = c.workflow === 'accumulate' && typeof c.bandwidth === 'string';
+    const pool = rescore ? (c.evaluate_at === 'log' ? 6 : c.iterations / 2) : 1;
+    return c.iterations * c.samples * KDE_TEST_POINTS * d * pool;
+  },
+  // Doubles held: the real and test points, a drawn batch, the per-test-point kernel sums, and under
+  // Accumulate and Accumulate-Subsample every batch so far (t·n·d at iteration t: fits keep them by reference).
+  memory(c) {
+    const d = datasetDimension(c.dataset);
+    const keeps = c.workflow === 'replace' ? 2 : c.iterations + 1;
+    return 8 * (keeps * c.samples * d + KDE_TEST_POINTS * (d + 4));
   },
   model: (c, rng) => new KdeModel(c, rng),
   example: 'collapse run kde --dataset moons,swiss_roll --bandwidth 0.1,scott --samples 100 --iterations 50 --seeds 10 --out kde.csv',

@@ -10,7 +10,7 @@ export const regressionSetting = defineSetting({
   summary: 'linear regression on a fixed design, labels resampled each generation (paper appendix)',
   params: {
     dim: int({ default: 10, min: 1, help: 'd: features of the design' }),
-    sigma2: positive({ default: 1, help: 'noise variance σ² of the labels' }),
+    sigma2: positive({ default: 1, min: 1e-100, max: 1e100, rangeWhy: 'beyond it the squared labels leave the range of doubles', help: 'noise variance σ² of the labels' }),
     samples: int({ default: 100, min: 1, help: 'n: rows of the fixed design' }),
   },
   columns: ['dim', 'sigma2', 'samples'],
@@ -27,6 +27,14 @@ export const regressionSetting = defineSetting({
   // Per iteration: O(n·d) to draw labels and fit through the precomputed factorization; Accumulate-
   // Subsample also builds and factors a Gram matrix of the picked rows, O(n·d·min(n, d)).
   cost: (c) => c.iterations * (c.samples * c.dim + (c.workflow === 'accumulate-subsample' ? c.samples * c.dim * Math.min(c.samples, c.dim) : 0)) + 1000 * c.dim * c.dim,
+  // Doubles held: the design X (n·d), the test design (1000·d) and its Gram (d²), the design's factor
+  // (min(n, d)²), a summary's weights and label sums (2n, twice under Accumulate); Accumulate-Subsample
+  // keeps every label batch (t·n, with Int32 rows) and factors the picked rows' Gram (min(n, d)²).
+  memory: (c) => {
+    const k = Math.min(c.samples, c.dim);
+    const history = c.workflow === 'accumulate-subsample' ? 1.5 * c.iterations * c.samples + k * k : 0;
+    return 8 * (c.samples * c.dim + 1000 * c.dim + c.dim ** 2 + k * k + 6 * c.samples + history);
+  },
   model: (c, rng) => new RegressionModel(c.dim, c.sigma2, c.samples, rng),
   example: 'collapse run regression --dim 10 --sigma2 1 --samples 32,100 --iterations 100 --seeds 10 --out regression.csv',
 });
