@@ -17,8 +17,13 @@ export interface Job {
 
 /** Worker threads to use: $COLLAPSE_WORKERS, else one per core; never more than there are jobs. */
 export function workerCount(jobs: number, requested?: number): number {
-  const env = Number(process.env.COLLAPSE_WORKERS);
-  return Math.max(1, Math.min(requested ?? (env > 0 ? env : os.cpus().length), jobs));
+  if (requested !== undefined && !(Number.isInteger(requested) && requested >= 1)) throw new ConfigError(`workers must be an integer >= 1, got ${String(requested)}`);
+  const text = process.env.COLLAPSE_WORKERS?.trim();
+  if (text !== undefined && text !== '' && !(/^\d+$/.test(text) && Number(text) >= 1)) {
+    throw new ConfigError(`COLLAPSE_WORKERS must be a positive integer (or unset: one worker per core), got '${process.env.COLLAPSE_WORKERS}'`);
+  }
+  const env = text ? Number(text) : undefined;
+  return Math.max(1, Math.min(requested ?? env ?? os.cpus().length, jobs));
 }
 
 /**

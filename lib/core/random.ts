@@ -284,6 +284,7 @@ function rotl(x: number, k: number): number {
 
 /** A stream for a seed (a number or any string). */
 export function createRng(seed: number | string): Rng {
+  if (typeof seed !== 'number' && typeof seed !== 'string') throw new TypeError(`createRng: seed must be a number or a string, got ${seed === null ? 'null' : Array.isArray(seed) ? 'an array' : typeof seed}`);
   if (typeof seed === 'number' && !Number.isFinite(seed)) throw new RangeError(`createRng: seed must be finite, got ${seed}`);
   return new Rng(`seed=${seed}`);
 }

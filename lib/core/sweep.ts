@@ -2,11 +2,14 @@
 // threads, one cache file per run, so an interrupted sweep resumes where it stopped), returned as one
 // tidy table: workflow, <configuration>, seed, iteration, <metrics>, <other configuration>, training_size.
 import * as aq from 'arquero';
+import * as os from 'os';
 import * as path from 'path';
 import { codeVersion } from './code-version';
 import type { CacheSlot } from './cache';
 import { ConfigError } from './errors';
+import { parseParam } from './params';
 import { runCachedJobs } from './jobs';
+import { workerCount } from './pool';
 import { canonicalJson } from './random';
 import { resolveSetting, settingModule } from './registry';
 import { expandGrid, type ConfigValue, type Grid, type RunConfig, type TaskSetting } from './setting';
@@ -42,24 +45,121 @@ export interface SweepPlan {
   seeds: number[];
 }
 
+/** At most this many seeds: beyond it the seed list alone strains memory, and no figure needs them. */
+export const MAX_SEEDS = 1_000_000;
+/** At most this many runs (configurations × seeds): the planned task list is kept in memory. */
+export const MAX_RUNS = 10_000_000;
+
 export function seedList(seeds: number | readonly number[]): number[] {
   if (typeof seeds === 'number') {
     if (!(Number.isInteger(seeds) && seeds >= 1)) throw new ConfigError(`seeds must be an integer >= 1, got ${seeds}`);
+    if (seeds > MAX_SEEDS) throw new ConfigError(`seeds must be <= ${MAX_SEEDS} (the sweep keeps every run in memory), got ${seeds}`);
     return Array.from({ length: seeds }, (_, i) => i);
   }
-  if (!Array.isArray(seeds) || seeds.length === 0) throw new ConfigError(`seeds must be a count or a non-empty list, got ${String(seeds)}`);
-  for (const s of seeds) if (!(Number.isInteger(s) && s >= 0)) throw new ConfigError(`seed must be an integer >= 0, got ${s}`);
+  if (!Array.isArray(seeds) || seeds.length === 0) throw new ConfigError(`seeds must be a count or a non-empty list, got ${Array.isArray(seeds) ? '[]' : String(seeds)}`);
+  if (seeds.length > MAX_SEEDS) throw new ConfigError(`seeds must list at most ${MAX_SEEDS} seeds (the sweep keeps every run in memory), got ${seeds.length}`);
+  const seen = new Set<number>();
+  for (const s of seeds) {
+    if (!(Number.isInteger(s) && s >= 0)) throw new ConfigError(`seed must be an integer >= 0, got ${s}`);
+    if (seen.has(s)) throw new ConfigError(`duplicate seed ${s} in seeds`);
+    seen.add(s);
+  }
   return [...seeds];
 }
 
-/** The sweep's configurations and seeds, every one validated before any work starts (ConfigError). */
-export function planSweep(settingOrName: string | TaskSetting, options: Pick<SweepOptions, 'grid' | 'seeds' | 'quick'> = {}): SweepPlan {
+/** The largest run a sweep may plan, in bytes: COLLAPSE_MAX_RUN_BYTES, else half the machine's memory. */
+export function maxRunBytes(): number {
+  const env = process.env.COLLAPSE_MAX_RUN_BYTES;
+  if (env === undefined || env.trim() === '') return os.totalmem() / 2;
+  const t = env.trim();
+  if (!/^\d+(\.\d*)?(e\d+)?$/i.test(t) || !(Number(t) > 0)) throw new ConfigError(`COLLAPSE_MAX_RUN_BYTES must be a positive number of bytes, got '${env}'`);
+  return Number(t);
+}
+
+/** 8 TB, 12 GB, 350 MB: bytes for a message. */
+export function formatBytes(bytes: number): string {
+  const units = ['bytes', 'kB', 'MB', 'GB', 'TB', 'PB', 'EB'];
+  let i = 0;
+  let x = bytes;
+  while (x >= 1000 && i < units.length - 1) {
+    x /= 1000;
+    i++;
+  }
+  return `${x >= 100 || i === 0 ? Math.round(x) : Number(x.toPrecision(2))} ${units[i]}`;
+}
+
+export interface PlanOptions extends Pick<SweepOptions, 'grid' | 'seeds' | 'quick' | 'workers'> {
+  /** Name parameters as the CLI's flags (--samples) in messages. */
+  flags?: boolean;
+}
+
+/**
+ * The sweep's configurations and seeds, every one validated before any work starts (ConfigError): each
+ * grid axis a list without duplicates, the number of runs and each run's memory within the machine's.
+ */
+export function planSweep(settingOrName: string | TaskSetting, options: PlanOptions = {}): SweepPlan {
+  if (options === null || typeof options !== 'object') throw new ConfigError(`sweep options must be an object, got ${String(options)}`);
   const setting = resolveSetting(settingOrName);
-  const named = typeof options.grid === 'object' ? undefined : setting.grid(options.grid, options.quick);
-  const grid = typeof options.grid === 'object' ? options.grid : named!.grid;
-  const configs = expandGrid(grid).map((c) => setting.validate(c));
+  const g = options.grid;
+  if (g !== undefined && typeof g !== 'string' && (g === null || typeof g !== 'object' || Array.isArray(g))) {
+    throw new ConfigError(`grid must be an object of value lists ({ dim: [1, 3] }) or the name of one of ${setting.name}'s grids (${setting.gridNames.join(', ')}), got ${Array.isArray(g) ? 'a list' : String(g)}`);
+  }
+  workerCount(1, options.workers); // workers and COLLAPSE_WORKERS checked before any work
+  const flag = (k: string) => (options.flags ? `--${k}` : k);
+  const named = typeof g === 'object' ? undefined : setting.grid(g, options.quick);
+  const grid = typeof g === 'object' ? g : named!.grid;
+  let product = 1;
+  for (const [key, values] of Object.entries(grid)) {
+    if (!Array.isArray(values)) throw new ConfigError(`grid values for ${key} must be a list (e.g. [${JSON.stringify(values)}]), got ${typeof values === 'string' ? `'${values}'` : String(values)}`);
+    product *= values.length;
+    const p = setting.params[key];
+    if (!p) continue; // validate names the unknown key
+    const seen = new Map<string, unknown>();
+    for (const v of values) {
+      const parsed = parseParam(key, p, v);
+      const id = `${typeof parsed}:${parsed}`;
+      if (seen.has(id)) throw new ConfigError(`duplicate value ${String(v)} in ${flag(key)}${String(seen.get(id)) !== String(v) ? ` (the same as ${String(seen.get(id))})` : ''}`);
+      seen.set(id, v);
+    }
+  }
   const seeds = seedList(options.seeds ?? named?.seeds ?? setting.grid(undefined, options.quick).seeds);
+  if (product * seeds.length > MAX_RUNS) {
+    throw new ConfigError(`the sweep has ${product} configurations × ${seeds.length} seeds = ${product * seeds.length} runs, more than ${MAX_RUNS} (split it into smaller sweeps)`);
+  }
+  const configs = expandGrid(grid).map((c) => setting.validate(c));
+  checkMemory(setting, configs, flag);
   return { setting, configs, seeds };
+}
+
+/** The largest run's memory against maxRunBytes(), naming the parameter that drives it. */
+function checkMemory(setting: TaskSetting, configs: RunConfig[], flag: (k: string) => string): void {
+  const limit = maxRunBytes();
+  let worst: RunConfig | undefined;
+  let most = 0;
+  for (const c of configs) {
+    const m = setting.memory(c);
+    if (m > most || Number.isNaN(m)) {
+      most = Number.isNaN(m) ? Infinity : m;
+      worst = c;
+    }
+  }
+  if (!worst || most <= limit) return;
+  // the driver: the numeric parameter whose default would shrink the run the most
+  let driver: string | undefined;
+  let least = most;
+  for (const [k, p] of Object.entries(setting.params)) {
+    if (typeof worst[k] !== 'number' || worst[k] === p.default) continue;
+    const m = setting.memory({ ...worst, [k]: p.default });
+    if (m < least) {
+      least = m;
+      driver = k;
+    }
+  }
+  const others = Object.entries(worst)
+    .filter(([k, v]) => k !== driver && v !== setting.params[k]?.default)
+    .map(([k, v]) => `${flag(k)} ${v}`);
+  const what = driver ? `${flag(driver)} ${worst[driver]}` : `the run ${Object.entries(worst).map(([k, v]) => `${flag(k)} ${v}`).join(' ')}`;
+  throw new ConfigError(`${what} needs about ${formatBytes(most)} per run${driver && others.length ? ` (with ${others.join(', ')})` : ''}; the limit is ${formatBytes(limit)} (${process.env.COLLAPSE_MAX_RUN_BYTES?.trim() ? 'COLLAPSE_MAX_RUN_BYTES' : "half the machine's memory; COLLAPSE_MAX_RUN_BYTES sets it"})`);
 }
 
 /** The code version of a setting's results: its declaring module's closure, or a notebook declaration's source. */
