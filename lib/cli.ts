@@ -9,7 +9,7 @@ import { ConfigError } from './core/errors';
 import { describeType } from './core/params';
 import { projectRoot, writeFileAtomic } from './core/project';
 import { getSetting, settingNames } from './core/registry';
-import { quickMode, type Grid, type TaskSetting } from './core/setting';
+import { expandGrid, quickMode, type Grid, type RunConfig, type TaskSetting } from './core/setting';
 import { parseShard, type Shard } from './core/shard';
 import { planSweep, sweepColumns } from './core/sweep';
 import { splitSbatchOptions, submitSlurm, writeSlurmScripts } from './cluster/slurm';
@@ -165,22 +165,44 @@ function parseCommand(command: string, name: string | undefined, rest: string[],
 }
 
 /** The grid and seeds of a run's flags, every configuration validated (ConfigError before any work). */
-function planGrid(setting: TaskSetting, given: [string, string][]): { grid: Grid; seeds: number[] } {
+function planGrid(setting: TaskSetting, given: [string, string][]): { grid: Grid; seeds: number[]; notice: string | undefined } {
   const defaults = setting.grid(undefined, quickMode());
   const grid: Grid = { ...defaults.grid };
   let seeds: number | undefined;
   for (const [key, v] of given) {
     if (key === 'seeds') {
-      seeds = Number(v);
-      if (v.trim() === '' || !Number.isInteger(seeds)) throw new ConfigError(`seeds must be an integer, got '${v}'`);
+      // digits only, as every integer flag: 1e9 or 0x10 is refused rather than read as a number
+      if (!/^-?\d+$/.test(v.trim())) throw new ConfigError(`seeds must be an integer, got '${v}'`);
+      seeds = Number(v.trim());
     } else grid[key] = setting.params[key].list ? splitList(key, v) : [v];
   }
-  const plan = planSweep(setting, { grid, seeds: seeds ?? defaults.seeds });
-  return { grid, seeds: plan.seeds };
+  const plan = planSweep(setting, { grid, seeds: seeds ?? defaults.seeds, flags: true });
+  return { grid, seeds: plan.seeds, notice: longSweepNotice(setting, plan.configs, plan.seeds.length) };
+}
+
+/** Sweeps this many times the work of the setting's quick sweep, or with this many runs, get a notice first. */
+const LONG_WORK = 100;
+const LONG_RUNS = 10_000;
+
+/**
+ * One line before a long sweep starts: its runs and its work relative to the setting's quick sweep (the
+ * settings' costs are relative, so this is the honest unit), or undefined for a short one.
+ */
+export function longSweepNotice(setting: TaskSetting, configs: readonly RunConfig[], seeds: number): string | undefined {
+  const runs = configs.length * seeds;
+  let work = 0;
+  for (const c of configs) work += setting.cost(c) * seeds;
+  const quick = setting.grid(undefined, true);
+  let quickWork = 0;
+  for (const c of expandGrid(quick.grid)) quickWork += setting.cost(setting.validate(c)) * quick.seeds;
+  const ratio = work / quickWork;
+  if (!(ratio >= LONG_WORK || runs >= LONG_RUNS)) return undefined;
+  const times = ratio >= 1 ? `about ${Number(ratio.toPrecision(2))}×` : 'less than';
+  return `collapse: ${runs} runs (${configs.length} configurations × ${seeds} seeds), ${times} the work of the quick sweep (COLLAPSE_QUICK=1 collapse run ${setting.name}); this will take a while. Runs already cached are read back, and each finished run is cached, so an interrupted sweep resumes.`;
 }
 
 export type Plan =
-  | { command: 'run'; setting: TaskSetting; grid: Grid; seeds: number[]; out: string | undefined; shard: Shard | undefined }
+  | { command: 'run'; setting: TaskSetting; grid: Grid; seeds: number[]; notice: string | undefined; out: string | undefined; shard: Shard | undefined }
   | { command: 'slurm'; setting: TaskSetting; given: [string, string][]; shards: number; out: string; submit: boolean; sbatch: string[] };
 
 /** Parse and validate everything; returns what to run. Throws ConfigError before any work. */
@@ -233,6 +255,7 @@ export async function main(argv: string[]): Promise<number> {
       } else process.stdout.write(`collapse: submit with: sbatch ${scripts.array}, then sbatch --dependency=afterok:<its job id> ${scripts.merge}\n`);
       return 0;
     }
+    if (plan.notice) process.stderr.write(plan.notice + '\n');
     const columns = await sweepColumns(plan.setting, { grid: plan.grid, seeds: plan.seeds, progress: true, shard: plan.shard });
     if (plan.out === undefined) return 0;
     const csv = toCsv(columns);
