@@ -26,12 +26,29 @@ function compact(v: number): number | null {
 }
 
 /**
+ * Text as plotly shows it, without styles: plotly renders `<span style="…">` (and `<a style>`) in titles,
+ * axis labels, legend names and category values, and a style's `url(…)` makes a viewer fetch that
+ * address. Text in figures comes from data (column names, values), so style attributes and url(…) are
+ * removed; plotly's other markup (<b>, <br>, <sup>) is kept.
+ */
+export function safeText(text: string): string {
+  if (!/style|url/i.test(text)) return text;
+  let out = text;
+  for (let before = ''; before !== out; ) {
+    before = out;
+    out = out.replace(/(<[^>]*?)\s*\bstyle\s*=\s*("[^"]*"?|'[^']*'?|[^\s>]*)/gi, '$1').replace(/url\s*\([^)]*\)?/gi, '');
+  }
+  return out;
+}
+
+/**
  * A JSON-safe deep copy: typed arrays become plain arrays, non-finite numbers become null (JSON has no NaN or
- * Infinity; plotly draws null as a gap) and other numbers keep six significant digits. Every figure is passed
+ * Infinity; plotly draws null as a gap), other numbers keep six significant digits and text loses styles (safeText). Every figure is passed
  * through this before it leaves the process.
  */
 export function toPlainJson(value: unknown): unknown {
   if (typeof value === 'number') return compact(value);
+  if (typeof value === 'string') return safeText(value);
   if (value === null || typeof value !== 'object') return value;
   if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
     return Array.from(value as unknown as ArrayLike<number>, compact);

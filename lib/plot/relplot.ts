@@ -346,6 +346,10 @@ function validateOptions(table: ColumnTable, opts: RelplotOptions): void {
     throw new ConfigError(`${CONTEXT}: bandLimits must be [low, high] with low < high, got ${JSON.stringify(limits)}`);
   }
   if (table.numRows() === 0) throw new ConfigError(`${CONTEXT}: the table has no rows to plot`);
+  const ys = table.array(opts.y) as ArrayLike<unknown>;
+  let finite = false;
+  for (let i = 0; i < ys.length && !finite; i++) finite = typeof ys[i] === 'number' && Number.isFinite(ys[i] as number);
+  if (!finite) throw new ConfigError(`${CONTEXT}: y column '${opts.y}' has no finite value to plot (all ${table.numRows()} are NaN, infinite or missing)`);
 }
 
 interface ResolvedOverlay {
