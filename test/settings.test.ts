@@ -153,6 +153,19 @@ const sameColumns = (a: Columns, b: Columns, what: string) => {
   }
 };
 
+test('a declaration in a notebook cell (no module file) is cached only when asked; one in a module file by default', async () => {
+  await withCache(async (dir) => {
+    const inline = defineSetting({ ...toySpec, name: 'toy-inline-cache' });
+    const files = (name: string) => (fs.existsSync(path.join(dir, name)) ? fs.readdirSync(path.join(dir, name)).length : 0);
+    await sweepColumns(inline, { grid: toyGrid, seeds: 2, progress: false });
+    assert.equal(files('toy-inline-cache'), 0, 'not cached by default');
+    await sweepColumns(inline, { grid: toyGrid, seeds: 2, progress: false, cache: true });
+    assert.ok(files('toy-inline-cache') > 0, 'cached with cache: true');
+    await sweepColumns(toySetting, { grid: toyGrid, seeds: 2, progress: false, workers: 1 });
+    assert.ok(files(toySetting.name) > 0, 'a module declaration is cached by default');
+  });
+});
+
 test('damaged cache entries (truncated, wrong shape, another run\'s file) are named on stderr and recomputed', async () => {
   await withCache(async (dir, stderr) => {
     const grid = { workflow: ['replace', 'accumulate'], dim: [2], samples: [5, 6], iterations: [4] };

@@ -28,7 +28,8 @@ export interface SweepOptions {
   workers?: number;
   /** Show a progress bar (default true). */
   progress?: boolean;
-  /** Read and write the run cache (default true). */
+  /** Read and write the run cache (default: true for a setting declared in a module file; false for one declared
+   *  in a notebook cell, whose code version cannot see the helpers its functions call — pass true to cache it). */
   cache?: boolean;
   /** Progress bar label (default: the setting's name). */
   label?: string;
@@ -206,7 +207,9 @@ export async function sweepColumns(settingOrName: string | TaskSetting, options:
     tasks,
     // a declaration in a module runs on the workers; one in a notebook cell, in this thread
     run: file ? runSweepTask : (task) => setting.run(task.config, task.seed),
-    slot: options.cache === false ? undefined : (task) => runSlot(setting, task.config, task.seed),
+    // A declaration in a notebook cell is cached only when asked: its code version sees the text of the
+    // declaration's own functions, not the helpers they call, so an edit there could go unseen.
+    slot: options.cache === false || (!file && options.cache !== true) ? undefined : (task) => runSlot(setting, task.config, task.seed),
     check: (value, task) => checkTrajectory(setting, task.config, value),
     cost: (task) => setting.cost(task.config),
     workers: options.workers,
