@@ -74,6 +74,7 @@ export const CURVE_CONVERSATIONS = 100;
 const CURVE_POINTS = 4;
 
 let testSequences: Int32Array[] | undefined;
+const baseCurveLoss = new Map<ModelSize, number>();
 function testSet(): Int32Array[] {
   if (!testSequences) {
     const tok = defaultTokenizer();
@@ -91,7 +92,9 @@ export function fineTune(model: ModelSize, conversations: readonly string[], rng
   const tok = defaultTokenizer();
   const { params } = loadBaseModel(model);
   const subset = testSet().slice(0, CURVE_CONVERSATIONS);
-  const curve = [{ step: 0, loss: evaluateLoss(params, subset) }];
+  const base = baseCurveLoss.get(model) ?? evaluateLoss(params, subset); // the same base model every time
+  baseCurveLoss.set(model, base);
+  const curve = [{ step: 0, loss: base }];
   if (conversations.length === 0) return { params, training: conversations, curve, trainLoss: NaN, trainingSize: 0 };
   let next = 1;
   const report = train(params, conversations.map((c) => tok.encodeSequence(c)), FINE_TUNE, rng, (step, total) => {
