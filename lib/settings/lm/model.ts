@@ -74,7 +74,7 @@ export const CURVE_CONVERSATIONS = 100;
 const CURVE_POINTS = 4;
 
 let testSequences: Int32Array[] | undefined;
-const baseCurveLoss = new Map<ModelSize, number>();
+const baseCurveLoss = new Map<string, number>(); // by the base weights' checksum
 function testSet(): Int32Array[] {
   if (!testSequences) {
     const tok = defaultTokenizer();
@@ -90,10 +90,10 @@ function testSet(): Int32Array[] {
  */
 export function fineTune(model: ModelSize, conversations: readonly string[], rng: Rng): LmFit {
   const tok = defaultTokenizer();
-  const { params } = loadBaseModel(model);
+  const { params, manifest } = loadBaseModel(model);
   const subset = testSet().slice(0, CURVE_CONVERSATIONS);
-  const base = baseCurveLoss.get(model) ?? evaluateLoss(params, subset); // the same base model every time
-  baseCurveLoss.set(model, base);
+  const base = baseCurveLoss.get(manifest.sha256) ?? evaluateLoss(params, subset); // the same base model every time
+  baseCurveLoss.set(manifest.sha256, base);
   const curve = [{ step: 0, loss: base }];
   if (conversations.length === 0) return { params, training: conversations, curve, trainLoss: NaN, trainingSize: 0 };
   let next = 1;
