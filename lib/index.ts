@@ -27,6 +27,7 @@ export { createProgress } from './core/progress';
 export { inKernel, publish } from './core/notebook';
 export { provenanceModel, type Labels, type Composition, type ProvenanceFit } from './core/provenance';
 export { toCsv } from './tables/csv';
+export { distinctValues } from './tables/levels';
 export { aggregate, meanCi, tQuantile, tCdf, normalQuantile, CONFIDENCE, type MeanCi } from './tables/stats';
 export {
   relplot, heatmap, scatterGrid, histplot, show, saveFigure, renderImage, closeRenderer, standaloneHtml, sequentialColor, formatValue,

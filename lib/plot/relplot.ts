@@ -17,7 +17,7 @@ import { BAND_OPACITY, baseLayout, legendWidth, titleObject, withAlpha } from '.
 /**
  * A curve drawn on top of the data, e.g. a closed-form expectation. It goes into every panel whose col/row values
  * match (an omitted key matches all); an overlay whose col, row or hue value is not shown in the plot (filtered
- * out, or absent from the data) is not drawn.
+ * out, or absent from the data) is not drawn, and relplot warns (console.warn, naming the overlay).
  */
 export interface Overlay {
   x: ArrayLike<number>;
@@ -132,6 +132,7 @@ export function relplot(table: ColumnTable, opts: RelplotOptions): Figure {
 
   // Overlays: validate and assign to panels before computing ranges, so theory curves are never clipped.
   const overlays = (opts.overlays ?? []).map((o, i) => resolveOverlay(o, i, opts, colLevels, rowLevels, hueLevels, colors));
+  warnUnmatchedOverlays(opts, overlays, colLevels, rowLevels, hueLevels);
 
   // y ranges are computed here rather than left to plotly: bands on a log axis may reach ≤ 0, and points with an
   // infinite mean are pinned to the panel's edge. The means and overlays set the range; a band may widen it by at
@@ -359,6 +360,8 @@ interface ResolvedOverlay {
   dash: string;
   color: string;
   panels: number[];
+  /** The keys whose value matches no level of the data, e.g. "hue samples = 300". */
+  unmatched: string[];
 }
 
 function resolveOverlay(
@@ -376,7 +379,30 @@ function resolveOverlay(
   const rows = o.row === undefined ? rowLevels.map((_, r) => r) : [levelIndex(rowLevels, o.row)].filter((r) => r >= 0);
   const hueShown = o.hue === undefined || h >= 0;
   const panels = hueShown ? rows.flatMap((r) => cols.map((c) => r * colLevels.length + c)) : [];
-  return { x: Array.from(o.x), y: Array.from(o.y), name: o.name, dash: o.dash ?? 'dash', color, panels };
+  const unmatched = (['col', 'row', 'hue'] as const).filter((k) => o[k] !== undefined && levelIndex(k === 'col' ? colLevels : k === 'row' ? rowLevels : hueLevels, o[k]) < 0)
+    .map((k) => `${k} ${opts[k]} = ${String(o[k])}`);
+  return { x: Array.from(o.x), y: Array.from(o.y), name: o.name, dash: o.dash ?? 'dash', color, panels, unmatched };
+}
+
+/**
+ * An overlay whose col, row or hue value matches no facet or hue level of the data is not drawn: say so, once per
+ * overlay name, in the output (a theory cell copied onto other results would otherwise silently lose its curves).
+ */
+function warnUnmatchedOverlays(opts: RelplotOptions, overlays: ResolvedOverlay[], colLevels: unknown[], rowLevels: unknown[], hueLevels: unknown[]): void {
+  const byName = new Map<string, { count: number; values: Set<string> }>();
+  for (const o of overlays) {
+    if (o.panels.length > 0) continue;
+    const e = byName.get(o.name) ?? { count: 0, values: new Set<string>() };
+    e.count++;
+    o.unmatched.forEach((u) => e.values.add(u));
+    byName.set(o.name, e);
+  }
+  const levels = (k: 'col' | 'row' | 'hue', l: unknown[]) => (opts[k] === undefined ? [] : [`${k} ${opts[k]}: ${l.map(String).join(', ')}`]);
+  const shown = [...levels('col', colLevels), ...levels('row', rowLevels), ...levels('hue', hueLevels)].join('; ');
+  for (const [name, e] of byName) {
+    console.warn(`${CONTEXT}: overlay '${name}' is not drawn: ${e.count} curve${e.count === 1 ? '' : 's'} match${e.count === 1 ? 'es' : ''} no panel ` +
+      `(${[...e.values].join(', ')}); the data has ${shown}. Compute overlays from the configurations in the results.`);
+  }
 }
 
 function bandTrace(panel: Panel, x: unknown[], y: number[], group: string, color: string, upper: boolean): Trace {
