@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Everything a fresh Debian machine with Node 20 lacks, installed idempotently (each step is skipped when
-# already done): Debian's Jupyter (nbconvert, nbclient, ipykernel) for /usr/bin/python3, Chromium for the
-# static figures, the npm packages, the compiled library, and tslab registered as the TypeScript kernel.
+# already done): Debian's Jupyter (nbconvert, nbclient, ipykernel, the notebook server) for /usr/bin/python3,
+# Chromium for the static figures, the npm packages, the compiled library, and the TypeScript kernel "tslab".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 say() { printf 'setup: %s\n' "$*" >&2; }
@@ -10,6 +10,7 @@ sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
 missing=()
 [ -x /usr/bin/jupyter-nbconvert ] || missing+=(jupyter-nbconvert)
+[ -x /usr/bin/jupyter-notebook ] || missing+=(jupyter-notebook)   # the notebook server: opening notebooks, test/browser.test.ts
 /usr/bin/python3 -c 'import nbclient' 2>/dev/null || missing+=(python3-nbclient)
 /usr/bin/python3 -c 'import ipykernel' 2>/dev/null || missing+=(python3-ipykernel)
 /usr/bin/python3 -c 'import jupyter_client' 2>/dev/null || missing+=(jupyter-client)
@@ -35,12 +36,10 @@ fi
 say "compiling lib/ (TypeScript 5.0, as tslab does)"
 npx --no-install tsc -p tsconfig.json
 
-# Register tslab (this project's copy) as the TypeScript kernel of Debian's Jupyter.
-tslab_bin="$PWD/node_modules/.bin/tslab"
-spec=$(/usr/bin/jupyter kernelspec list --json 2>/dev/null | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["kernelspecs"].get("tslab",{}).get("spec",{}).get("argv",[""])[0])' 2>/dev/null || true)
-if [ "$spec" != "$tslab_bin" ]; then
-  say "registering the tslab kernel ($tslab_bin)"
-  scope=()
-  [ "$(id -u)" -eq 0 ] || scope=(--user)
-  "$tslab_bin" install --python=/usr/bin/python3 --binary="$tslab_bin" "${scope[@]}" >/dev/null 2>&1
-fi
+# Register the Jupyter kernel "tslab" ("TypeScript", the name the notebooks' metadata gives). It is not this
+# clone's tslab but a launcher in the kernel's own folder (scripts/kernel/tslab-kernel.js) that runs the tslab of
+# each notebook's own project: this clone's for its notebooks, another clone's for that clone's, the clone's that
+# a folder installed with `npm install <clone>`. A second clone's set-up therefore re-points nothing; it only adds
+# itself to the fallback list for notebooks outside any project. The line printed says what changed, if anything.
+registered=$(node scripts/kernel/register.js)
+[ -z "$registered" ] || say "$registered"
