@@ -164,6 +164,31 @@ test('a notebook opened in Chromium on Jupyter Notebook runs on the TypeScript k
     assert.ok(Math.abs(Number(shown[1]) - target.value) <= 1e-3 * Math.abs(target.value), `the hover shows ${shown[1]}, the point is ${target.value}: ${hover}`);
     assert.deepEqual(pageErrors, [], 'no script error on the page');
     process.stderr.write(`# browser test: figure drawn, hover "${hover.replace(/\n/g, ' | ').slice(0, 120)}" (point at iteration ${target.iteration}, ${target.value.toPrecision(4)}), ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+
+    // Trust. Saved from the page, the executed notebook is signed by the server (its outputs came from this
+    // session). A copy with different content is not trusted: the viewer runs none of its scripts, so the figure
+    // shows as its static form (here the placeholder, as the cell asked for no image). Signed with the command
+    // `npm run reproduce` uses (python3 -m nbformat.sign, for this server's data folder), it is live again.
+    await page.evaluate(() => (window as any).Jupyter.notebook.save_notebook());
+    const saved = await waitFor('the saved notebook', 30_000, async () => {
+      const nbSaved = JSON.parse(fs.readFileSync(path.join(work, 'browser.ipynb'), 'utf8'));
+      return nbSaved.cells.some((c: any) => (c.outputs ?? []).some((o: any) => o.data?.['text/html'])) ? nbSaved : undefined;
+    });
+    saved.metadata.copied = true;
+    fs.writeFileSync(path.join(work, 'copy.ipynb'), JSON.stringify(saved));
+    const open = async (name: string) => {
+      await page.goto(`${base}/notebooks/${name}?token=${token}`);
+      await page.waitForFunction(() => (window as any).Jupyter?.notebook?._fully_loaded, undefined, { timeout: 30_000 });
+      await page.waitForTimeout(1500); // the figure's script retries for a while until plotly is there
+      return { live: await page.locator('.js-plotly-plot svg.main-svg').count(), placeholder: await page.getByText('shown when the notebook is trusted').count() };
+    };
+    const untrusted = await open('copy.ipynb');
+    assert.deepEqual(untrusted, { live: 0, placeholder: 1 }, 'an untrusted notebook shows the static form, not the live figure');
+    const sign = spawn('/usr/bin/python3', ['-m', 'nbformat.sign', path.join(work, 'copy.ipynb')], { env: { ...process.env, JUPYTER_DATA_DIR: path.join(dir, 'data') }, stdio: 'ignore' });
+    assert.equal(await new Promise((resolve) => sign.on('exit', resolve)), 0, 'python3 -m nbformat.sign');
+    const signed = await open('copy.ipynb');
+    assert.ok(signed.live >= 1, `once signed, the figure is live (${JSON.stringify(signed)})`);
+    process.stderr.write(`# browser test: untrusted copy static, signed copy live, ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
   } catch (err) {
     throw new Error(`${(err as Error).message}\n--- notebook server log (last lines) ---\n${log.split('\n').slice(-30).join('\n')}`, { cause: err });
   }
