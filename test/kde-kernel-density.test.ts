@@ -263,8 +263,8 @@ test('bad input throws ConfigError naming the value', () => {
   const throwsNaming = (f: () => unknown, text: string) =>
     assert.throws(f, (e: unknown) => e instanceof ConfigError && e.message.includes(text) && !e.message.includes('\n'), `expected ConfigError mentioning ${text}`);
   throwsNaming(() => new KernelDensity({ kernel: 'epanechnikov' as any }), "'epanechnikov'");
-  throwsNaming(() => new KernelDensity({ bandwidth: 0 }), 'got 0');
-  throwsNaming(() => new KernelDensity({ bandwidth: -0.5 }), 'got -0.5');
+  throwsNaming(() => new KernelDensity({ bandwidth: 0 }), "got '0'");
+  throwsNaming(() => new KernelDensity({ bandwidth: -0.5 }), "got '-0.5'");
   throwsNaming(() => new KernelDensity({ bandwidth: 'wide' as any }), "'wide'");
   throwsNaming(() => new KernelDensity({ bandwidth: NaN }), "'NaN'");
   throwsNaming(() => parseBandwidth(Infinity), "'Infinity'");

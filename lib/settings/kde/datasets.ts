@@ -9,7 +9,7 @@
 // `make_blobs` twice, so their blob test set had new random centres: it came from a different
 // distribution than the data the model was fit on.
 import type { Rng } from '../../core/random';
-import { ConfigError } from '../../core/setting';
+import { choice, parseParam } from '../../core/params';
 
 export const DATASETS = ['blobs', 'circles', 'moons', 'swiss_roll'] as const;
 export type DatasetName = (typeof DATASETS)[number];
@@ -27,11 +27,10 @@ export function datasetDimension(name: DatasetName): number {
   return name === 'swiss_roll' ? 3 : 2;
 }
 
+const DATASET = choice(DATASETS, { default: 'moons', help: 'a toy data set' });
+
 export function parseDataset(value: unknown): DatasetName {
-  if (typeof value !== 'string' || !(DATASETS as readonly string[]).includes(value)) {
-    throw new ConfigError(`unknown dataset '${String(value)}' (expected one of: ${DATASETS.join(', ')})`);
-  }
-  return value as DatasetName;
+  return parseParam('dataset', DATASET, value) as DatasetName;
 }
 
 /** `k` centres uniform in the box [lo, hi]^d, row-major (make_blobs with centers=k). */

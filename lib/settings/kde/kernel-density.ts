@@ -14,7 +14,8 @@
 // Points are row-major Float64Arrays (point i is x[i*d .. i*d + d)); the number[][] interface of the
 // KernelDensity class converts at the boundary only.
 import { createRng, type Rng } from '../../core/random';
-import { ConfigError } from '../../core/setting';
+import { ConfigError } from '../../core/errors';
+import { choice, numberOrChoice, parseParam } from '../../core/params';
 
 export const KERNELS = ['gaussian', 'tophat'] as const;
 export type Kernel = (typeof KERNELS)[number];
@@ -23,22 +24,17 @@ export type BandwidthRule = (typeof BANDWIDTH_RULES)[number];
 /** A bandwidth: a number > 0, or a rule that sets it from the number of points fit on. */
 export type BandwidthSpec = number | BandwidthRule;
 
+// The estimator's own arguments, checked by the same rules as a setting's parameters.
+const KERNEL = choice(KERNELS, { default: 'gaussian', help: 'the kernel' });
+const BANDWIDTH = numberOrChoice(BANDWIDTH_RULES, { default: 1, help: 'the bandwidth' });
+
 export function parseKernel(value: unknown): Kernel {
-  if (typeof value !== 'string' || !(KERNELS as readonly string[]).includes(value)) {
-    throw new ConfigError(`unknown kernel '${String(value)}' (expected one of: ${KERNELS.join(', ')})`);
-  }
-  return value as Kernel;
+  return parseParam('kernel', KERNEL, value) as Kernel;
 }
 
 /** A number > 0 (or its decimal string), 'scott' or 'silverman'; anything else is a ConfigError. */
 export function parseBandwidth(value: unknown): BandwidthSpec {
-  if (typeof value === 'string' && (BANDWIDTH_RULES as readonly string[]).includes(value)) return value as BandwidthRule;
-  const x = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-  if (typeof x !== 'number' || !Number.isFinite(x)) {
-    throw new ConfigError(`bandwidth must be a number > 0, 'scott' or 'silverman', got '${String(value)}'`);
-  }
-  if (!(x > 0)) throw new ConfigError(`bandwidth must be > 0, got ${x}`);
-  return x;
+  return parseParam('bandwidth', BANDWIDTH, value) as BandwidthSpec;
 }
 
 /**

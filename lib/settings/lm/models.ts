@@ -1,7 +1,7 @@
 // The base models: one GRU per size (the analog of the paper's Gemma-2 2B / 9B / 27B), pretrained
 // once by scripts/pretrain-lm.ts on the State of the Union corpus and shipped in data/lm/.
 import * as path from 'path';
-import { ConfigError } from '../../core/setting';
+import { choice, parseParam } from '../../core/params';
 import { cloneParams, type GruParams } from './gru';
 import { lmDataDir } from './paths';
 import { defaultTokenizer } from './tokenizer';
@@ -17,10 +17,7 @@ export type ModelSize = (typeof MODEL_SIZES)[number];
 export const HIDDEN_UNITS: Record<ModelSize, number> = { small: 64, medium: 128 };
 
 export function parseModelSize(value: unknown): ModelSize {
-  if (typeof value !== 'string' || !(MODEL_SIZES as readonly string[]).includes(value)) {
-    throw new ConfigError(`unknown model '${String(value)}' (expected one of: ${MODEL_SIZES.join(', ')})`);
-  }
-  return value as ModelSize;
+  return parseParam('model', choice(MODEL_SIZES, { default: 'small', help: 'base model size' }), value) as ModelSize;
 }
 
 export function baseWeightsPath(size: ModelSize): string {
