@@ -124,11 +124,11 @@ test('a notebook opened in Chromium on Jupyter Notebook runs on the TypeScript k
     page.on('pageerror', (e) => pageErrors.push(String(e)));
     await page.goto(`${base}/notebooks/browser.ipynb?token=${token}`);
     await page.waitForFunction(() => {
-      const J = (window as any).Jupyter;
+      const J = (globalThis as any).Jupyter;
       return J?.notebook?.kernel?.is_connected?.() && J.notebook.kernel.name === 'tslab' && J.notebook.kernel_busy === false;
     }, undefined, { timeout: 60_000, polling: 250 });
     process.stderr.write(`# browser test: kernel ready in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
-    await page.evaluate(() => (window as any).Jupyter.notebook.execute_all_cells());
+    await page.evaluate(() => (globalThis as any).Jupyter.notebook.execute_all_cells());
 
     // the figure: plotly's SVG, with the lines of the sweep
     const plot = page.locator('.js-plotly-plot').first();
@@ -169,7 +169,7 @@ test('a notebook opened in Chromium on Jupyter Notebook runs on the TypeScript k
     // session). A copy with different content is not trusted: the viewer runs none of its scripts, so the figure
     // shows as its static form (here the placeholder, as the cell asked for no image). Signed with the command
     // `npm run reproduce` uses (python3 -m nbformat.sign, for this server's data folder), it is live again.
-    await page.evaluate(() => (window as any).Jupyter.notebook.save_notebook());
+    await page.evaluate(() => (globalThis as any).Jupyter.notebook.save_notebook());
     const saved = await waitFor('the saved notebook', 30_000, async () => {
       const nbSaved = JSON.parse(fs.readFileSync(path.join(work, 'browser.ipynb'), 'utf8'));
       return nbSaved.cells.some((c: any) => (c.outputs ?? []).some((o: any) => o.data?.['text/html'])) ? nbSaved : undefined;
@@ -178,7 +178,7 @@ test('a notebook opened in Chromium on Jupyter Notebook runs on the TypeScript k
     fs.writeFileSync(path.join(work, 'copy.ipynb'), JSON.stringify(saved));
     const open = async (name: string) => {
       await page.goto(`${base}/notebooks/${name}?token=${token}`);
-      await page.waitForFunction(() => (window as any).Jupyter?.notebook?._fully_loaded, undefined, { timeout: 30_000 });
+      await page.waitForFunction(() => (globalThis as any).Jupyter?.notebook?._fully_loaded, undefined, { timeout: 30_000 });
       await page.waitForTimeout(1500); // the figure's script retries for a while until plotly is there
       return { live: await page.locator('.js-plotly-plot svg.main-svg').count(), placeholder: await page.getByText('shown when the notebook is trusted').count() };
     };
@@ -190,6 +190,6 @@ test('a notebook opened in Chromium on Jupyter Notebook runs on the TypeScript k
     assert.ok(signed.live >= 1, `once signed, the figure is live (${JSON.stringify(signed)})`);
     process.stderr.write(`# browser test: untrusted copy static, signed copy live, ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
   } catch (err) {
-    throw new Error(`${(err as Error).message}\n--- notebook server log (last lines) ---\n${log.split('\n').slice(-30).join('\n')}`, { cause: err });
+    throw new Error(`${(err as Error).message}\n--- notebook server log (last lines) ---\n${log.split("\n").slice(-30).join("\n")}`);
   }
 });
