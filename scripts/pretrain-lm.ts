@@ -2,7 +2,7 @@
 // data/lm/ (base-<size>.bin + .json), plus data/lm/wordnet-split.json, the fingerprint of the fixed
 // WordNet split. Seeded: re-running gives the same weights on the same backend.
 //
-//   npx tsx scripts/pretrain-lm.ts [--size small,medium] [--tokens N] [--out DIR]
+//   npx tsx scripts/pretrain-lm.ts [--size small,medium,large] [--tokens N] [--out DIR]
 //
 // Each size sees the same number of training characters (default 6M, about 0.6 passes over the
 // corpus): random 96-character windows, each read after the BOS token, batch 32, Adam with a short
