@@ -32,7 +32,7 @@ async function until(what: string, seconds: number, ok: () => boolean): Promise<
   const end = Date.now() + seconds * 1000;
   while (!ok()) {
     if (Date.now() > end) throw new Error(`timed out after ${seconds} s waiting for ${what}`);
-    await sleep(500);
+    await sleep(100);
   }
 }
 
@@ -69,8 +69,9 @@ test('a sharded sweep on a real one-node Slurm cluster merges byte for byte to t
     for (const d of ['slurmctld', 'slurmd']) daemons.push(spawn(d, ['-D', '-f', conf], { env, stdio: 'ignore' }));
     await until('the node to be idle', 60, () => /idle/.test(spawnSync('sinfo', ['-h', '-o', '%t'], { env, encoding: 'utf8' }).stdout));
 
-    // The sweep: KDE on moons, 2 sizes × 2 bandwidths × 3 workflows × 4 seeds = 48 runs.
-    const sweep = ['kde', '--dataset', 'moons', '--bandwidth', '0.1,scott', '--samples', '100,316', '--iterations', '25', '--seeds', '4'];
+    // The sweep: KDE on moons, 2 sizes × 2 bandwidths × 3 workflows × 4 seeds = 48 runs, long enough (T = 80) that
+    // a shard of 12 runs is still running when the first of them is cached.
+    const sweep = ['kde', '--dataset', 'moons', '--bandwidth', '0.1,scott', '--samples', '100,316', '--iterations', '80', '--seeds', '4'];
     const single = path.join(dir, 'single.csv');
     let t = Date.now();
     const one = spawnSync(process.execPath, [bin, 'run', ...sweep, '--out', single], { env: { ...env, COLLAPSE_CACHE_DIR: path.join(dir, 'cache-single'), COLLAPSE_WORKERS: '1' }, encoding: 'utf8' });
@@ -80,11 +81,13 @@ test('a sharded sweep on a real one-node Slurm cluster merges byte for byte to t
     // Shard 2 of 4, started by hand and killed with -9 once a run is cached: the array job must finish it.
     const runs = () => (fs.existsSync(env.COLLAPSE_CACHE_DIR) ? fs.readdirSync(path.join(env.COLLAPSE_CACHE_DIR, 'kde')).length : 0);
     const victim = spawn(process.execPath, [bin, 'run', ...sweep, '--shard', '2/4'], { env: { ...env, COLLAPSE_WORKERS: '1' }, stdio: 'ignore' });
+    const victimExit = new Promise<void>((r) => victim.once('exit', () => r())); // listened for before the kill: no race
     await until('the shard to cache a run', 120, () => fs.existsSync(path.join(env.COLLAPSE_CACHE_DIR, 'kde')) && runs() >= 1);
     victim.kill('SIGKILL');
-    await new Promise((r) => victim.once('exit', r));
+    await victimExit;
     const killedAt = runs();
-    assert.ok(killedAt >= 1 && killedAt < 48, `the killed shard left ${killedAt} runs`);
+    assert.equal(victim.signalCode, 'SIGKILL', `the shard finished before it could be killed (${killedAt} runs cached)`);
+    assert.ok(killedAt >= 1 && killedAt < 12, `the killed shard (12 runs) left ${killedAt} runs`);
 
     const merged = path.join(dir, 'merged.csv');
     t = Date.now();
@@ -109,6 +112,6 @@ test('a sharded sweep on a real one-node Slurm cluster merges byte for byte to t
         // not running
       }
     }
-    await sleep(500);
+    await sleep(100);
   }
 });
