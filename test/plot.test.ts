@@ -8,6 +8,7 @@ import * as aq from 'arquero';
 import { relplot } from '../lib/plot/relplot';
 import { heatmap } from '../lib/plot/heatmap';
 import { scatterGrid } from '../lib/plot/scatter';
+import { tQuantile } from '../lib/tables/stats';
 import { histplot } from '../lib/plot/histplot';
 import { saveFigure } from '../lib/plot/save';
 import { show } from '../lib/plot/show';
@@ -146,7 +147,7 @@ test('relplot: bad options fail early with ConfigError', () => {
   assert.throws(() => relplot(aq.table({ iteration: [], value: [] }), { x: 'iteration', y: 'value' }), /no rows/);
 });
 
-test('relplot: infinite means are pinned to the panel edge, bands reaching ≤ 0 on a log axis to its floor', () => {
+test('relplot: infinite means are pinned to the panel edge; on a log axis the band is computed on the log scale, never ≤ 0', () => {
   const t = aq.table({
     iteration: [1, 1, 1, 2, 2, 2, 3, 3, 3],
     seed: [0, 1, 2, 0, 1, 2, 0, 1, 2],
@@ -159,9 +160,16 @@ test('relplot: infinite means are pinned to the panel edge, bands reaching ≤ 0
   assert.deepEqual(markers.y, [10 ** range[1]]);
   assert.equal((markers.marker as Obj).symbol[0], 'triangle-up');
   assert.ok(fig.data.some((t) => t.name === 'mean = ±∞' && t.showlegend === true));
-  // iteration 2: mean 3.34, sd 5.76 → the t interval goes below 0; on a log axis it is drawn down to the floor.
+  // iteration 2: mean 3.34, sd 5.76 → the linear t interval goes below 0; on a log axis the band is the interval of
+  // log(mean) (delta method), m·exp(±h/m): positive, and symmetric about the mean on the axis.
   const lower = fig.data.find((t) => t.name === 'ci_low')!;
-  assert.equal((lower.y as number[])[1], 10 ** range[0]);
+  const upper = fig.data.find((t) => t.name === 'ci_high')!;
+  const m = (0.01 + 0.02 + 10) / 3;
+  const sd = Math.sqrt(((0.01 - m) ** 2 + (0.02 - m) ** 2 + (10 - m) ** 2) / 2);
+  const h = tQuantile(0.975, 2) * (sd / Math.sqrt(3));
+  assert.ok(Math.abs((lower.y as number[])[1] - m * Math.exp(-h / m)) < 1e-9 * m);
+  assert.ok(Math.abs((upper.y as number[])[1] - m * Math.exp(h / m)) < 1e-9 * m);
+  assert.ok((lower.y as number[])[1] > 0);
   // JSON has no Infinity: the figure that leaves the process has nulls there.
   const plain = toPlainJson(fig) as Obj;
   const meanLine = (plain.data as Obj[]).find((t) => t.mode === 'lines+markers');

@@ -125,8 +125,11 @@ export function relplot(table: ColumnTable, opts: RelplotOptions): Figure {
     const s = series[w * nCols + c][h];
     s.x.push(xs[r]);
     s.mean.push(means[r]);
-    s.lo.push(opts.bandLimits ? Math.max(opts.bandLimits[0], lows[r]) : lows[r]);
-    s.hi.push(opts.bandLimits ? Math.min(opts.bandLimits[1], highs[r]) : highs[r]);
+    let lo = lows[r];
+    let hi = highs[r];
+    if (logY) [lo, hi] = logScaleInterval(means[r], hi - means[r]);
+    s.lo.push(opts.bandLimits ? Math.max(opts.bandLimits[0], lo) : lo);
+    s.hi.push(opts.bandLimits ? Math.min(opts.bandLimits[1], hi) : hi);
     s.n.push(counts[r]);
   }
 
@@ -215,9 +218,7 @@ export function relplot(table: ColumnTable, opts: RelplotOptions): Figure {
       const group = opts.hue === undefined ? 'mean' : `hue:${String(hueLevels[h])}`;
       const name = opts.hue === undefined ? 'mean (95 % CI)' : valueLabel(opts.hue, hueLevels[h], opts);
       if (band && s.lo.some((v, i) => Number.isFinite(v) && Number.isFinite(s.hi[i]))) {
-        // On a log axis an interval reaching ≤ 0 is drawn down to the panel's floor instead of vanishing.
-        const lo = logY && floor !== undefined ? s.lo.map((v) => (v <= 0 ? floor : v)) : s.lo;
-        data.push(bandTrace(panel, s.x, lo, group, color, false));
+        data.push(bandTrace(panel, s.x, s.lo, group, color, false));
         data.push(bandTrace(panel, s.x, s.hi, group, color, true));
       }
       const firstOfGroup = !legendShown.has(group);
@@ -403,6 +404,17 @@ function warnUnmatchedOverlays(opts: RelplotOptions, overlays: ResolvedOverlay[]
     console.warn(`${CONTEXT}: overlay '${name}' is not drawn: ${e.count} curve${e.count === 1 ? '' : 's'} match${e.count === 1 ? 'es' : ''} no panel ` +
       `(${[...e.values].join(', ')}); the data has ${shown}. Compute overlays from the configurations in the results.`);
   }
+}
+
+/**
+ * The 95 % interval of a positive mean m on a log axis, computed on the scale it is drawn on: the interval of
+ * log m by the delta method (se(log m) ≈ se(m)/m), m·exp(±h/m) for the linear half-width h = t·se. Always
+ * positive and symmetric on the axis; empty for m ≤ 0, which a log axis cannot show.
+ */
+function logScaleInterval(mean: number, halfWidth: number): [number, number] {
+  if (!(mean > 0) || !Number.isFinite(mean) || !Number.isFinite(halfWidth)) return [NaN, NaN];
+  const f = Math.exp(halfWidth / mean);
+  return [mean / f, mean * f];
 }
 
 function bandTrace(panel: Panel, x: unknown[], y: number[], group: string, color: string, upper: boolean): Trace {
