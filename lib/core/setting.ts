@@ -178,7 +178,7 @@ function common<P extends Params, C>(kind: 'loop' | 'cells', spec: SpecBase<P, C
     gridNames,
     data: spec.data ?? [],
     example: spec.example,
-    file: callerFileOf.get(spec) ?? undefined,
+    file: callerFile(), // the first frame outside this file: the module that called defineSetting/defineCells
     validate,
     identity,
     grid,
@@ -191,7 +191,6 @@ function common<P extends Params, C>(kind: 'loop' | 'cells', spec: SpecBase<P, C
     },
   };
 }
-const callerFileOf = new WeakMap<object, string | undefined>();
 
 /** The configuration with omitted defaults filled back in: what a model reads. */
 export function withDefaults(params: Params, config: RunConfig): RunConfig {
@@ -206,7 +205,6 @@ export function withDefaults(params: Params, config: RunConfig): RunConfig {
  * notebook's process.
  */
 export function defineSetting<P extends Params, M extends AnyModel>(spec: LoopSpec<P, M>): LoopSetting<P, M> {
-  callerFileOf.set(spec, callerFile());
   for (const k of ['workflow', 'iterations']) if (k in spec.params) throw new Error(`setting ${spec.name}: '${k}' is the loop's own parameter`);
   const params: Params = { ...LOOP_PARAMS(spec.iterations), ...spec.params };
   const base = common('loop', spec, params);
@@ -232,7 +230,6 @@ export function defineSetting<P extends Params, M extends AnyModel>(spec: LoopSp
 
 /** Declare a grid of fit-and-evaluate cells (no loop). Its rows carry workflow 'replace' and iteration 1. */
 export function defineCells<P extends Params>(spec: CellSpec<P>): CellSetting<P> {
-  callerFileOf.set(spec, callerFile());
   const base = common('cells', spec, spec.params);
   return {
     ...base,

@@ -163,8 +163,16 @@ function checkMemory(setting: TaskSetting, configs: RunConfig[], flag: (k: strin
   throw new ConfigError(`${what} needs about ${formatBytes(most)} per run${driver && others.length ? ` (with ${others.join(', ')})` : ''}; the limit is ${formatBytes(limit)} (${process.env.COLLAPSE_MAX_RUN_BYTES?.trim() ? 'COLLAPSE_MAX_RUN_BYTES' : "half the machine's memory; COLLAPSE_MAX_RUN_BYTES sets it"})`);
 }
 
+const versions = new WeakMap<TaskSetting, string>();
+
 /** The code version of a setting's results: its declaring module's closure, or a notebook declaration's source. */
 export function settingVersion(setting: TaskSetting): string {
+  let v = versions.get(setting); // asked for every run's cache slot: looked up once per declaration
+  if (v === undefined) versions.set(setting, (v = computeVersion(setting)));
+  return v;
+}
+
+function computeVersion(setting: TaskSetting): string {
   const file = settingModule(setting);
   if (file) return codeVersion(file, setting.data);
   const spec = (setting as TaskSetting & { spec: Record<string, unknown> }).spec;
