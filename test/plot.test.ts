@@ -378,3 +378,13 @@ test('show: outside a kernel it prints one hint and returns; inside it sends one
   assert.ok('application/vnd.plotly.v1+json' in noBrowser.data, '…but the live figure is still shown');
   assert.ok(logged.some((l) => /static image skipped \(Chromium not found at \/nonexistent\/chromium/.test(l)));
 });
+
+test('relplot: on a log y axis, means and overlay points ≤ 0 are gaps named in a panel note, not values plotly drops', () => {
+  const t = aq.table({ iteration: [1, 1, 2, 2, 3, 3], seed: [0, 1, 0, 1, 0, 1], det: [0.5, 0.7, 0, 0, 0.1, 0.2] });
+  const fig = relplot(t, { x: 'iteration', y: 'det', logY: true, overlays: [{ x: [1, 2, 3], y: [0.6, 0, 0.15], name: 'theory' }] });
+  // what leaves the process (JSON: NaN, an empty band, becomes null): nothing at or below 0
+  for (const trace of (toPlainJson(fig) as Obj).data as Obj[]) for (const v of trace.y ?? []) assert.ok(v === null || v > 0, `${trace.name}: ${String(v)}`);
+  const mean = fig.data.find((tr) => tr.mode === 'lines+markers')!;
+  assert.deepEqual(mean.y, [0.6, null, (0.1 + 0.2) / 2]);
+  assert.ok(annotationTexts(fig).includes('not shown: 2 points at det ≤ 0 (log axis)'), annotationTexts(fig).join(' | '));
+});

@@ -206,6 +206,17 @@ export function relplot(table: ColumnTable, opts: RelplotOptions): Figure {
   const yLabel = columnLabel(opts.y, opts);
   const hueLabel = opts.hue === undefined ? '' : columnLabel(opts.hue, opts);
   const legendShown = new Set<string>();
+  // A log y axis cannot place y ≤ 0 (a determinant ratio of exactly 0): such points become gaps, counted per panel
+  // and named in a note, as for x below, instead of being left for plotly to drop quietly.
+  const hiddenY = new Array<number>(grid.panels.length).fill(0);
+  const onLogY = (y: readonly number[], p: number): (number | null)[] =>
+    y.map((v) => {
+      if (logY && v <= 0 && Number.isFinite(v)) { // −∞ is pinned to the floor by its own marker
+        hiddenY[p]++;
+        return null;
+      }
+      return v;
+    });
 
   grid.panels.forEach((panel, p) => {
     const range = yRanges[p];
@@ -228,7 +239,7 @@ export function relplot(table: ColumnTable, opts: RelplotOptions): Figure {
         type: 'scatter',
         mode: markers ? 'lines+markers' : 'lines',
         x: s.x,
-        y: s.mean,
+        y: onLogY(s.mean, p),
         xaxis: panel.xref,
         yaxis: panel.yref,
         name,
@@ -271,7 +282,7 @@ export function relplot(table: ColumnTable, opts: RelplotOptions): Figure {
         type: 'scatter',
         mode: 'lines',
         x: o.x,
-        y: o.y,
+        y: onLogY(o.y, p),
         xaxis: panel.xref,
         yaxis: panel.yref,
         name: o.name,
@@ -331,6 +342,8 @@ export function relplot(table: ColumnTable, opts: RelplotOptions): Figure {
     // A log x axis cannot place x ≤ 0 (e.g. num_synthetic = 0): say so instead of letting plotly drop them quietly.
     const hidden = logX ? series[panel.row * nCols + panel.col].reduce((k, s) => k + s.x.filter((v) => !((v as number) > 0)).length, 0) : 0;
     if (hidden > 0) annotations.push(panelNote(panel, `not shown: ${hidden} point${hidden > 1 ? 's' : ''} at ${xLabel} ≤ 0 (log axis)`));
+    const hiddenAtY = hiddenY[panel.row * nCols + panel.col];
+    if (hiddenAtY > 0) annotations.push(panelNote(panel, `not shown: ${hiddenAtY} point${hiddenAtY > 1 ? 's' : ''} at ${yLabel} ≤ 0 (log axis)`));
   }
   layout.annotations = annotations;
   return { data, layout, config: { ...FIGURE_CONFIG } };
